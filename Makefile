@@ -1,0 +1,47 @@
+# dagforge: the front door. `make demo` and `make test` work on a fresh clone with Python 3.11+ and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.dagforge-installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint typecheck unit clean lock
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 28
+
+install: $(STAMP) ## create .venv with the exact pinned versions (a no-op when up to date)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dagforge needs Python 3.11+; set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing pinned requirements into $(VENV) (first run: about 2 minutes)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+demo: install ## local S3 + sample data + every DAG run by real Airflow; prints the outputs
+	@$(BIN)/python -m dagforge demo
+
+test: install lint typecheck unit ## the whole suite: lint, types, tests
+
+lint: install ## ruff over the code
+	@$(BIN)/ruff check dagforge callables dags tests bench
+
+typecheck: install ## mypy (strict) over dagforge and callables
+	@$(BIN)/mypy
+
+unit: install ## pytest only (PYTEST_ARGS=... to pass options)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lock: ## regenerate requirements/lock.txt from requirements/requirements.in (CONSTRAINTS=airflow constraints file)
+	@test -n "$(CONSTRAINTS)" || { echo "set CONSTRAINTS=path/to/constraints-3.3.1 file"; exit 2; }
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -c $(CONSTRAINTS) -r requirements/requirements.in
+	{ head -2 requirements/lock.txt; .lock-venv/bin/pip freeze --exclude-editable; } > requirements/lock.txt.new
+	mv requirements/lock.txt.new requirements/lock.txt && rm -rf .lock-venv
+
+clean: ## remove the venv and local state (demo Airflow home, build outputs)
+	rm -rf $(VENV) .dagforge build

@@ -1,0 +1,120 @@
+"""A project: the config files under one folder, loaded, checked and expanded, with a report.
+
+This is the single core function behind ``validate``, ``list``, ``render`` and the loader DAG.
+It never imports Airflow.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dagforge.expand import ExpandedDag, expand_document
+from dagforge.problems import Problem, Report
+from dagforge.validate import check_dag_ids, check_document
+from dagforge.yamlload import Document, load_file
+
+CONFIG_SUFFIXES = (".yml", ".yaml")
+DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
+
+
+@dataclass
+class FileResult:
+    """One config file: its document, the DAGs it yields, and what is wrong with it."""
+
+    path: Path
+    doc: Document
+    dags: list[ExpandedDag] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+@dataclass
+class ProjectResult:
+    root: Path
+    files: list[FileResult]
+    report: Report
+
+    def dags(self) -> list[ExpandedDag]:
+        """DAGs of every file without errors; a broken file never takes the others down."""
+        return [dag for result in self.files if result.ok for dag in result.dags]
+
+
+def display_name(path: Path) -> str:
+    """A path as people and CI annotations want it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Config files named by ``paths`` (files, or folders searched recursively), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        candidates: Iterable[Path] = [path] if path.is_file() else path.rglob("*")
+        found.update(p for p in candidates if p.suffix in CONFIG_SUFFIXES and p.name not in DEFAULTS_NAMES)
+    return sorted(p.resolve() for p in found)
+
+
+class _DefaultsCache:
+    """``defaults.yml`` files up the folder tree from a config file to the project root, loaded once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.docs: dict[Path, Document] = {}
+
+    def layers(self, config_file: Path) -> list[Document]:
+        folders = [config_file.parent, *config_file.parent.parents]
+        inside = [f for f in folders if f == self.root or f.is_relative_to(self.root)]
+        return [doc for folder in reversed(inside) if (doc := self._load(folder)) is not None]
+
+    def _load(self, folder: Path) -> Document | None:
+        for name in DEFAULTS_NAMES:
+            path = folder / name
+            if path in self.docs:
+                return self.docs[path]
+            if path.is_file():
+                self.docs[path] = load_file(path, display_name(path))
+                self.docs[path].problems.extend(check_document(self.docs[path], "dagDefaults"))
+                return self.docs[path]
+        return None
+
+
+def load_project(paths: Sequence[Path], root: Path | None = None) -> ProjectResult:
+    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults search."""
+    root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
+    defaults = _DefaultsCache(root)
+    report = Report()
+    results = [_load_one(path, defaults) for path in discover(paths)]
+    for result in results:
+        report.extend(result.problems)
+    for doc in defaults.docs.values():
+        report.extend(doc.problems)
+    report.extend(check_dag_ids(dag for result in results for dag in result.dags))
+    report.files_checked = len(results)
+    report.dags = sum(len(r.dags) for r in results)
+    return ProjectResult(root, results, report)
+
+
+def _load_one(path: Path, defaults: _DefaultsCache) -> FileResult:
+    doc = load_file(path, display_name(path))
+    result = FileResult(path, doc, problems=list(doc.problems))
+    if doc.data is None:
+        return result
+    result.problems.extend(check_document(doc))
+    layers = defaults.layers(path)
+    if any(layer.problems for layer in layers):
+        result.problems.append(Problem(doc.file, 0, 0, "$", "defaults-invalid",
+                                       "a defaults.yml file this config inherits from has errors",
+                                       "fix the problems reported for that defaults.yml"))
+    layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
+    result.dags, expand_problems = expand_document(doc, layer_data)
+    result.problems.extend(expand_problems)
+    return result

@@ -1,0 +1,85 @@
+"""A local S3 for demos and tests: moto in server mode on a loopback port, reached like real S3.
+
+Code under test reaches it exactly as it reaches S3 on MWAA: through Airflow's ``aws_default``
+connection. Only the connection differs (an ``endpoint_url`` override and dummy keys).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from dagforge.errors import EnvironmentSetupError
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_REGION = "us-east-1"
+
+
+def free_port(host: str = LOOPBACK) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class LocalS3:
+    endpoint_url: str
+    region: str = DEFAULT_REGION
+
+    def connection_env(self, conn_id: str = "aws_default") -> dict[str, str]:
+        """Environment that defines Airflow connection ``conn_id`` pointing at this server."""
+        conn = {"conn_type": "aws", "login": "testing", "password": "testing",
+                "extra": {"endpoint_url": self.endpoint_url, "region_name": self.region}}
+        return {
+            f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(conn),
+            # boto3 outside Airflow (tests, the demo's read-back) uses the same dummy credentials.
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": self.region,
+        }
+
+
+@contextmanager
+def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> Iterator[LocalS3]:
+    """Run a moto server on ``host:port`` (a free port when 0) for the duration of the block."""
+    if not host.startswith("127.") and host not in ("localhost", "::1"):
+        raise EnvironmentSetupError(f"refusing to start the local S3 on {host}: use a loopback address")
+    port = port or free_port(host)
+    command = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://{host}:{port}"
+    try:
+        _wait_until_up(proc, url, timeout)
+        yield LocalS3(url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise EnvironmentSetupError(f"the local S3 (moto server) exited at start: {err.strip()[-500:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise EnvironmentSetupError(f"the local S3 (moto server) did not answer on {url} within {timeout:.0f} s")

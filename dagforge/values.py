@@ -1,0 +1,25 @@
+"""Friendly config values (durations such as ``1h30m``, dates such as ``2024-03-01``) and their parsers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+_DURATION = re.compile(r"^(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+DURATION_KEYS = ("retry_delay", "max_retry_delay", "execution_timeout", "dagrun_timeout")
+DATE_KEYS = ("start_date", "end_date")
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"1h30m"`` → ``timedelta(hours=1, minutes=30)``; raises ``ValueError`` on anything else."""
+    match = _DURATION.match(text.strip())
+    if not match or not any(match.groups()):
+        raise ValueError(f"invalid duration {text!r}: use digits with d, h, m, s units, e.g. 5m or 1h30m")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def parse_date(text: str) -> datetime:
+    """``"2024-03-01"`` or an ISO date-time → an aware datetime (UTC when no offset is given)."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,166 @@
+"""Load YAML safely, once, and remember where every key and value came from.
+
+The document is composed with PyYAML's C composer (safe: no python tags are ever constructed),
+then turned into plain data by hand so that positions, duplicate keys, unsafe tags and YAML 1.1
+boolean traps (``NO`` read as ``false``) are recorded instead of lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dagforge.problems import Problem
+
+try:  # the C composer is several times faster; fall back when libyaml is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_SAFE_TAGS = _SCALAR_TAGS | {f"{_TAG}map", f"{_TAG}seq"}
+_MERGE_TAG = f"{_TAG}merge"
+_BOOL_WORDS = {"true", "false"}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """One loaded file: plain data plus the position of every key and value, by JSON path."""
+
+    file: str
+    data: Any = None
+    values: dict[JsonPath, Mark] = field(default_factory=dict)
+    keys: dict[JsonPath, Mark] = field(default_factory=dict)
+    bool_traps: dict[JsonPath, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
+        """Where ``path`` stands; the key's position if ``key``, else the nearest known ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end]) or self.keys.get(path[:end])
+            if found:
+                return found
+        return Mark(1, 1)
+
+    def problem(self, path: JsonPath, code: str, message: str, hint: str = "", *, key: bool = False,
+                severity: str = "error") -> Problem:
+        where = self.mark(path, key=key)
+        return Problem(self.file, where.line, where.column, format_path(path), code, message, hint, severity)
+
+
+def format_path(path: JsonPath) -> str:
+    """``("a", 0, "b")`` → ``$.a[0].b``."""
+    parts = ["$"]
+    for item in path:
+        parts.append(f"[{item}]" if isinstance(item, int) else f".{item}")
+    return "".join(parts)
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Load one YAML file from disk; an unreadable file becomes a problem, not an exception."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        doc = Document(name)
+        doc.problems.append(Problem(name, 0, 0, "$", "file-unreadable", f"cannot read file: {exc}"))
+        return doc
+    return load_text(text, name)
+
+
+def load_text(text: str, file: str) -> Document:
+    """Compose ``text`` and build a :class:`Document`; syntax errors become problems."""
+    doc = Document(file)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        doc.problems.append(_syntax_problem(file, text, exc))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem(file, 1, 1, "$", "yaml-syntax", str(exc).strip()))
+        return doc
+    doc.data = _Builder(doc).build(node, ()) if node is not None else {}
+    return doc
+
+
+def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = " ".join(part for part in (exc.context, exc.problem) if part)
+    source_lines = text.splitlines()
+    at_line = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+    if "\t" in at_line[: len(at_line) - len(at_line.lstrip())] or "\t" in at_line[column - 1: column]:
+        return Problem(file, line, column, "$", "yaml-tab", "a tab character is used for indentation",
+                       "YAML allows spaces only: replace the tab with spaces")
+    return Problem(file, line, column, "$", "yaml-syntax", f"YAML syntax error: {message}",
+                   "fix the YAML at this line (indentation, a missing ':' or an unclosed quote)")
+
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars while filling the document's indexes."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        self.doc.values.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _SAFE_TAGS:
+            self.doc.problems.append(self.doc.problem(
+                path, "unsafe-tag", f"YAML tag '{node.tag}' is not allowed: dagforge never constructs tagged objects",
+                "remove the tag; use a plain value (or an allow-listed __type__ such as datetime.timedelta)"))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self._merge(result, value_node, path)
+                continue
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            child = (*path, key)
+            key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                self.doc.problems.append(Problem(
+                    self.doc.file, key_mark.line, key_mark.column, format_path(child), "duplicate-key",
+                    f"key '{key}' appears twice in the same mapping; YAML keeps only the last one",
+                    f"remove one of them (the first is at line {self.doc.keys[child].line})"))
+            self.doc.keys[child] = key_mark
+            self.doc.values.pop(child, None)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _merge(self, result: dict[str, Any], value_node: yaml.Node, path: JsonPath) -> None:
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            merged = self.build(source, path)
+            if isinstance(merged, dict):
+                for key, value in merged.items():
+                    result.setdefault(key, value)
+
+    def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
+        tag = node.tag
+        if tag == f"{_TAG}timestamp" or tag == f"{_TAG}str":
+            return str(node.value)  # dates stay text here; the schema checks them, build converts them
+        if tag == f"{_TAG}bool" and str(node.value).lower() not in _BOOL_WORDS:
+            self.doc.bool_traps[path] = str(node.value)
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)

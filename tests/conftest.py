@@ -1,0 +1,60 @@
+"""Shared fixtures: a throw-away Airflow home (set before Airflow is imported) and a local S3.
+
+Everything started here listens on loopback only and is stopped at the end of the session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dagforge import localairflow
+from dagforge.s3local import LocalS3, moto_server
+
+REPO = Path(__file__).resolve().parent.parent
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dagforge-test-airflow-"))
+BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
+
+# Airflow reads its settings at first import: configure before any test module imports it.
+localairflow.configure(localairflow.airflow_env(AIRFLOW_HOME, REPO / "dags"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def local_s3() -> Iterator[LocalS3]:
+    """A moto server on a free loopback port; ``aws_default`` points at it for the session."""
+    with moto_server() as s3:
+        saved = {key: os.environ.get(key) for key in s3.connection_env()}
+        os.environ.update(s3.connection_env())
+        yield s3
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture
+def bucket(local_s3: LocalS3) -> str:
+    """A new, empty bucket in the local S3."""
+    from callables import s3 as s3io
+
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    s3io.hook().create_bucket(bucket_name=name, region_name=local_s3.region)
+    return name
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated SQLite metadata DB for ``dag.test()`` runs."""
+    localairflow.fresh_db(AIRFLOW_HOME)
+    return AIRFLOW_HOME

@@ -1,0 +1,109 @@
+"""callables.who against the real local S3 (moto server over HTTP)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from callables import s3 as s3io
+from callables import who
+from dagforge import sampledata
+
+SPEC = sampledata.Spec(days=200)
+SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
+
+
+def _expected_rows(code: str) -> list[dict[str, str]]:
+    """The country's rows straight from the generator, read with the csv module (not pandas)."""
+    reader = csv.DictReader(io.StringIO(sampledata.csv_bytes(SPEC).decode()))
+    return [row for row in reader if row["Country_code"] == code]
+
+
+@pytest.fixture
+def seeded(bucket: str) -> str:
+    s3io.write_bytes(s3io.hook(), bucket, SOURCE_KEY, sampledata.csv_bytes(SPEC))
+    return bucket
+
+
+def test_namibia_code_na_is_kept_as_text() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(SPEC))
+    assert (frame["Country_code"] == "NA").sum() == SPEC.days
+    assert set(frame.loc[frame["Country_code"] == "NA", "Country"]) == {"Namibia"}
+
+
+def test_other_has_an_empty_code_not_missing() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(SPEC))
+    other = frame[frame["Country"] == "Other"]
+    assert len(other) == SPEC.days
+    assert set(other["Country_code"]) == {""}
+
+
+def test_counts_are_nullable_integers_with_negatives_kept() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(SPEC))
+    assert str(frame["New_deaths"].dtype) == "Int64"
+    assert frame["New_cases"].isna().any()
+    assert (frame["New_deaths"] < 0).any()
+
+
+def test_dates_are_dates() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(sampledata.Spec(countries=2, days=3)))
+    assert frame["Date_reported"].iloc[0] == dt.date(2020, 1, 3)
+
+
+def test_missing_column_names_the_columns() -> None:
+    data = sampledata.csv_bytes(sampledata.Spec(countries=2, days=2)).replace(b"Country_code", b"Code", 1)
+    with pytest.raises(who.WhoDataError, match=r"missing column\(s\) Country_code.*unexpected: Code"):
+        who.read_who_csv(data, "s3://b/k.csv")
+
+
+def test_select_country_rejects_a_name_or_lowercase_code() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(sampledata.Spec(countries=5, days=2)))
+    with pytest.raises(who.WhoDataError, match="not two capital letters"):
+        who.select_country(frame, "Australia")
+    with pytest.raises(who.WhoDataError, match="no rows for country code ZZ"):
+        who.select_country(frame, "ZZ")
+
+
+@pytest.mark.parametrize("code", ["NA", "NO", "AU"])
+def test_process_country_writes_rows_and_summary(seeded: str, code: str) -> None:
+    result = who.process_country(code, seeded, SOURCE_KEY, "who/countries", "2024-03-01")
+    hook = s3io.hook()
+    assert result["rows_key"] == f"who/countries/country={code}/date=2024-03-01/rows.csv"
+    written = list(csv.DictReader(io.StringIO(s3io.read_bytes(hook, seeded, result["rows_key"]).decode())))
+    assert written == _expected_rows(code)
+    summary = json.loads(s3io.read_bytes(hook, seeded, result["summary_key"]))
+    expected = _expected_rows(code)
+    assert summary["rows"] == len(expected)
+    assert summary["total_deaths"] == int(expected[-1]["Cumulative_deaths"])
+    assert summary["last_report_date"] == expected[-1]["Date_reported"]
+
+
+def test_rerun_writes_identical_bytes(seeded: str) -> None:
+    first = who.process_country("NA", seeded, SOURCE_KEY, "who/countries", "2024-03-01")
+    before = s3io.read_bytes(s3io.hook(), seeded, first["rows_key"])
+    second = who.process_country("NA", seeded, SOURCE_KEY, "who/countries", "2024-03-01")
+    assert second == first
+    assert s3io.read_bytes(s3io.hook(), seeded, first["rows_key"]) == before
+
+
+def test_missing_source_object_fails_the_task(bucket: str) -> None:
+    with pytest.raises(Exception, match="404|Not Found|NoSuchKey"):
+        who.process_country("NA", bucket, "who/absent.csv", "who/countries", "2024-03-01")
+
+
+@pytest.mark.parametrize("prefix", ["../other", "/abs", "s3://evil/x"])
+def test_output_prefix_cannot_escape(seeded: str, prefix: str) -> None:
+    with pytest.raises(s3io.UnsafeKeyError):
+        who.process_country("NA", seeded, SOURCE_KEY, prefix, "2024-03-01")
+
+
+def test_rows_csv_round_trips_nulls_as_empty() -> None:
+    frame = who.read_who_csv(sampledata.csv_bytes(SPEC))
+    rows = who.select_country(frame, "NA")
+    again = pd.read_csv(io.BytesIO(who.rows_csv(rows)), keep_default_na=False)
+    assert (again["New_cases"] == "").sum() == rows["New_cases"].isna().sum()
