@@ -8,6 +8,8 @@ from pathlib import Path
 
 from dagforge import sampledata
 
+ORDER = 90
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
