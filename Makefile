@@ -7,7 +7,7 @@ STAMP := $(VENV)/.dagforge-installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck unit clean lock
+.PHONY: help install demo test lint typecheck unit clean lock bench-parse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 28
@@ -42,6 +42,9 @@ lock: ## regenerate requirements/lock.txt from requirements/requirements.in (CON
 	.lock-venv/bin/pip install --quiet -c $(CONSTRAINTS) -r requirements/requirements.in
 	{ head -2 requirements/lock.txt; .lock-venv/bin/pip freeze --exclude-editable; } > requirements/lock.txt.new
 	mv requirements/lock.txt.new requirements/lock.txt && rm -rf .lock-venv
+
+bench-parse: install ## loader parse time: dagforge vs Python loop vs plain dag-factory (250/1,000/4,000 DAGs)
+	@$(BIN)/python bench/parse.py
 
 clean: ## remove the venv and local state (demo Airflow home, build outputs)
 	rm -rf $(VENV) .dagforge build

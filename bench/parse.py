@@ -1,0 +1,200 @@
+"""Loader parse-time benchmark: dagforge vs a hand-written Python loop vs plain dag-factory YAML.
+
+For N country-style DAGs (one PythonOperator each) it writes three DAG files that build the same
+DAGs, then times each DAG file's execution the way Airflow's DAG processor does it: in a fresh
+process (imports already warm), executing the file once. It also times dagforge's task-run parse
+(Airflow's parsing context names one dag_id) and measures each variant's peak Python memory
+(tracemalloc, in a separate run so it does not slow the timed one).
+
+Run: ``make bench-parse`` or ``.venv/bin/python bench/parse.py [--sizes 250,1000,4000]``.
+Output: ``name: value`` lines, ending with ``ratio_full_vs_python_4000`` and ``ratio_task_vs_full_4000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VARIANTS = ("python", "dagfactory", "dagforge", "dagforge_task")
+
+TEMPLATE_HEAD = """\
+default:
+  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1, retry_delay: 5m}
+  catchup: false
+  max_active_runs: 1
+templates:
+  country:
+    dag_id: bench_country_{code}
+    parameters:
+      code: {type: string, pattern: "^C[0-9]{5}$"}
+    dag:
+      description: WHO figures for {code}
+      schedule: "@daily"
+      tags: [who, "country:{code}"]
+      tasks:
+        - task_id: process_country
+          operator: airflow.providers.standard.operators.python.PythonOperator
+          python_callable: callables.who.process_country
+          op_kwargs:
+            country_code: "{code}"
+            bucket: "{{ var.value.dagforge_data_bucket }}"
+            source_key: who/WHO-COVID-19-global-data.csv
+            output_prefix: who/countries
+            ds: "{{ ds }}"
+    instances:
+"""
+
+PYTHON_LOOP = '''\
+"""Hand-written airflow DAG loop: the baseline."""
+from datetime import datetime, timedelta, timezone
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import PythonOperator
+from callables.who import process_country
+
+for i in range({n}):
+    code = f"C{{i:05d}}"
+    default_args = {{"owner": "data-engineering", "start_date": datetime(2024, 3, 1, tzinfo=timezone.utc),
+                    "retries": 1, "retry_delay": timedelta(minutes=5)}}
+    with DAG(f"bench_country_{{code}}", default_args=default_args, schedule="@daily", catchup=False,
+             max_active_runs=1, description=f"WHO figures for {{code}}",
+             tags=["who", f"country:{{code}}"]) as dag:
+        PythonOperator(task_id="process_country", python_callable=process_country,
+                       op_kwargs={{"country_code": code, "bucket": "{{{{ var.value.dagforge_data_bucket }}}}",
+                                  "source_key": "who/WHO-COVID-19-global-data.csv",
+                                  "output_prefix": "who/countries", "ds": "{{{{ ds }}}}"}})
+    globals()[dag.dag_id] = dag
+'''
+
+DAGFACTORY_LOADER = '''\
+"""Plain dag-factory airflow DAG loader."""
+from dagfactory import load_yaml_dags
+load_yaml_dags(globals(), config_filepath="{path}")
+'''
+
+DAGFORGE_LOADER = '''\
+"""dagforge airflow DAG loader."""
+from pathlib import Path
+from dagforge.loader import load_dags
+load_dags(globals(), Path(__file__).resolve().parent)
+'''
+
+# Runs in a fresh interpreter: warm the imports, then execute the DAG file once.
+WORKER = textwrap.dedent('''\
+    import importlib.util, json, sys, time, tracemalloc
+    import airflow, dagfactory, dagforge.loader, dagforge.build, callables.who  # noqa: F401  warm imports
+    from airflow.providers.standard.operators.python import PythonOperator  # noqa: F401
+    path, mode = sys.argv[1], sys.argv[2]
+    spec = importlib.util.spec_from_file_location("bench_dag_file", path)
+    module = importlib.util.module_from_spec(spec)
+    if mode == "memory":
+        tracemalloc.start()
+    started = time.perf_counter()
+    spec.loader.exec_module(module)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] if mode == "memory" else 0
+    dags = {v.dag_id for v in vars(module).values() if type(v).__name__ == "DAG"}
+    print(json.dumps({"seconds": elapsed, "peak_bytes": peak, "dags": len(dags)}))
+''')
+
+
+def write_variants(root: Path, n: int) -> dict[str, Path]:
+    """The three DAG folders for ``n`` DAGs; returns variant → DAG file."""
+    codes = [f"C{i:05d}" for i in range(n)]
+    folders = {name: root / f"{name}_{n}" for name in ("python", "dagfactory", "dagforge")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    (folders["python"] / "loop.py").write_text(PYTHON_LOOP.format(n=n))
+    (folders["dagfactory"] / "plain.yml").write_text(_plain_yaml(codes))
+    (folders["dagfactory"] / "loader.py").write_text(DAGFACTORY_LOADER.format(path=folders["dagfactory"] / "plain.yml"))
+    configs = folders["dagforge"] / "dagfactory_configs"
+    configs.mkdir()
+    (configs / "bench.yml").write_text(TEMPLATE_HEAD + "".join(f"      - {{code: {c}}}\n" for c in codes))
+    (folders["dagforge"] / "dagforge_dags.py").write_text(DAGFORGE_LOADER)
+    return {"python": folders["python"] / "loop.py", "dagfactory": folders["dagfactory"] / "loader.py",
+            "dagforge": folders["dagforge"] / "dagforge_dags.py"}
+
+
+def _plain_yaml(codes: list[str]) -> str:
+    head = ("default:\n  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1,"
+            " retry_delay: {__type__: datetime.timedelta, minutes: 5}}\n  catchup: false\n  max_active_runs: 1\n")
+    body = "".join(
+        f"bench_country_{c}:\n  description: WHO figures for {c}\n  schedule: '@daily'\n"
+        f"  tags: [who, 'country:{c}']\n  tasks:\n    - task_id: process_country\n"
+        "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
+        "      python_callable: callables.who.process_country\n"
+        f"      op_kwargs: {{country_code: {c}, bucket: '{{{{ var.value.dagforge_data_bucket }}}}',"
+        " source_key: who/WHO-COVID-19-global-data.csv, output_prefix: who/countries, ds: '{{ ds }}'}\n"
+        for c in codes)
+    return head + body
+
+
+def measure(dag_file: Path, mode: str, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", WORKER, str(dag_file), mode], env=env, cwd=dag_file.parent,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"bench worker failed for {dag_file} ({mode}):\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def base_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("_AIRFLOW_PARSING_CONTEXT")}
+    env.update({"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR", "PYTHONWARNINGS": "ignore",
+                "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
+                "DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO)})
+    return env
+
+
+def run_size(root: Path, n: int, repeat: int) -> dict[str, dict[str, float]]:
+    files = write_variants(root, n)
+    env = base_env(root / "airflow-home")
+    task_env = {**env, "_AIRFLOW_PARSING_CONTEXT_DAG_ID": f"bench_country_C{n // 2:05d}",
+                "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "process_country"}
+    plan = {"python": (files["python"], env), "dagfactory": (files["dagfactory"], env),
+            "dagforge": (files["dagforge"], env), "dagforge_task": (files["dagforge"], task_env)}
+    results = {}
+    for variant, (dag_file, variant_env) in plan.items():
+        runs = [measure(dag_file, "time", variant_env) for _ in range(repeat)]
+        memory = measure(dag_file, "memory", variant_env)
+        results[variant] = {"seconds": statistics.median(r["seconds"] for r in runs),
+                            "peak_mb": memory["peak_bytes"] / 1e6, "dags": runs[0]["dags"]}
+        print(f"# {variant} n={n}: {results[variant]['seconds']:.3f} s, {results[variant]['dags']:.0f} DAGs",
+              file=sys.stderr, flush=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="250,1000,4000", help="comma-separated DAG counts")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per variant (median is reported)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="dagforge-bench-parse-") as tmp:
+        table = {n: run_size(Path(tmp), n, args.repeat) for n in sizes}
+    for n, results in table.items():
+        for variant in VARIANTS:
+            print(f"{variant}_full_seconds_{n}: {results[variant]['seconds']:.3f}" if variant != "dagforge_task"
+                  else f"dagforge_task_seconds_{n}: {results[variant]['seconds']:.4f}")
+            print(f"{variant}_peak_mb_{n}: {results[variant]['peak_mb']:.1f}")
+            print(f"{variant}_dags_{n}: {results[variant]['dags']:.0f}")
+        print(f"ratio_dagfactory_vs_python_{n}: {results['dagfactory']['seconds'] / results['python']['seconds']:.2f}")
+        print(f"ratio_full_vs_python_{n}: {results['dagforge']['seconds'] / results['python']['seconds']:.2f}")
+        print(f"ratio_task_vs_full_{n}: {results['dagforge_task']['seconds'] / results['dagforge']['seconds']:.3f}")
+    last = sizes[-1]
+    print(f"ratio_full_vs_python_{last}: {table[last]['dagforge']['seconds'] / table[last]['python']['seconds']:.2f}")
+    print(f"ratio_task_vs_full_{last}: "
+          f"{table[last]['dagforge_task']['seconds'] / table[last]['dagforge']['seconds']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The loader DAG file at work: fault isolation, strict mode, parsing context, the in-process cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dagforge import build, errordag, loader, localairflow
+from tests.conftest import REPO
+
+GOOD = """\
+templates:
+  country:
+    dag_id: good_{{code}}
+    parameters: {{code: {{type: string}}}}
+    dag:
+      schedule: "@daily"
+      default_args: {{owner: t, start_date: 2024-03-01}}
+      tasks:
+        - task_id: work
+          operator: airflow.providers.standard.operators.empty.EmptyOperator
+    instances:
+{instances}
+"""
+PLAIN = """\
+{dag_id}:
+  default_args: {{owner: t, start_date: 2024-03-01}}
+  {schedule_key}: "@daily"
+  max_active_runs: {runs}
+  tasks:
+    - task_id: work
+      operator: airflow.providers.standard.operators.empty.EmptyOperator
+"""
+
+
+def _good(codes: list[str]) -> str:
+    return GOOD.format(instances="".join(f"      - {{code: {c}}}\n" for c in codes))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    """A dags folder with the real loader file and a configs folder beside it."""
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    shutil.copy(REPO / "dags" / "dagforge_dags.py", dags)
+    configs = tmp_path / "dagfactory_configs"
+    configs.mkdir()
+    (configs / "countries.yml").write_text(_good(["AA", "BB"]))
+    (configs / "other.yml").write_text(PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs=1))
+    yield dags
+
+
+def _import(dags: Path) -> localairflow.ImportResult:
+    return localairflow.import_dags(dags)
+
+
+def test_broken_file_keeps_other_files_dags_and_shows_an_error_dag(project: Path) -> None:
+    (project.parent / "dagfactory_configs" / "broken.yml").write_text("broken_dag:\n  schedul: x\n  tasks: []\n")
+    result = _import(project)
+    assert result.errors == {}
+    assert {"good_AA", "good_BB", "other_dag"} <= set(result.dags)
+    error_dag = result.dags["dagforge_config_error__broken.yml"]
+    assert errordag.ERROR_TAG in error_dag.tags
+    assert "broken.yml:2" in error_dag.description and "schedul" in error_dag.description
+
+
+def test_a_valid_dag_that_becomes_invalid_stays_listed_as_broken(project: Path) -> None:
+    config = project.parent / "dagfactory_configs" / "other.yml"
+    config.write_text(PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs="many"))
+    result = _import(project)
+    stand_in = result.dags["other_dag"]
+    assert errordag.ERROR_TAG in stand_in.tags
+    assert stand_in.description.startswith("BROKEN CONFIG: ")
+    assert "other.yml:4" in stand_in.doc_md and "many" in stand_in.doc_md
+    assert [t.task_id for t in stand_in.tasks] == ["config_error"]
+
+
+def test_fixing_the_file_clears_the_error(project: Path) -> None:
+    config = project.parent / "dagfactory_configs" / "other.yml"
+    config.write_text(PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs="many"))
+    assert any(errordag.ERROR_TAG in d.tags for d in _import(project).dags.values())
+    config.write_text(PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs=1))
+    fixed = _import(project)
+    assert not any(errordag.ERROR_TAG in d.tags for d in fixed.dags.values())
+    assert sorted(fixed.dags) == ["good_AA", "good_BB", "other_dag"]
+
+
+def test_yaml_syntax_error_still_names_the_top_level_dag_ids(project: Path) -> None:
+    (project.parent / "dagfactory_configs" / "other.yml").write_text("other_dag:\n  tasks: [\n")
+    result = _import(project)
+    assert errordag.ERROR_TAG in result.dags["other_dag"].tags
+    assert "good_AA" in result.dags
+
+
+def test_error_dag_task_fails_with_the_problems(project: Path) -> None:
+    (project.parent / "dagfactory_configs" / "other.yml").write_text(
+        PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs="many"))
+    task = _import(project).dags["other_dag"].get_task("config_error")
+    with pytest.raises(errordag.DagforgeError, match=r"other\.yml:4.*'many'"):
+        task.python_callable()
+
+
+def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project.parent / "dagfactory_configs" / "broken.yml").write_text("broken_dag:\n  schedul: x\n  tasks: []\n")
+    monkeypatch.setenv(loader.STRICT_ENV, "true")
+    result = _import(project)
+    [error] = result.errors.values()
+    assert "broken.yml:2" in error and "unknown-key" in error
+    assert result.dags == {}
+
+
+def test_a_dag_that_fails_to_build_becomes_visible(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = build.build_one
+
+    def flaky(dag: Any) -> Any:
+        if dag.dag_id == "good_BB":
+            raise RuntimeError("operator exploded")
+        return real(dag)
+
+    monkeypatch.setattr(build, "build_one", flaky)
+    result = _import(project)
+    assert "good_AA" in result.dags and "other_dag" in result.dags
+    assert errordag.ERROR_TAG in result.dags["good_BB"].tags
+    assert "operator exploded" in result.dags["good_BB"].description
+
+
+def test_parsing_context_builds_only_the_requested_dag(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project.parent / "dagfactory_configs" / "countries.yml").write_text(_good([f"C{i}" for i in range(50)]))
+    built: list[str] = []
+    real = build.build_one
+    monkeypatch.setattr(build, "build_one", lambda dag: built.append(dag.dag_id) or real(dag))
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "good_C42")
+    target: dict[str, Any] = {}
+    outcome = loader.load_dags(target, project)
+    assert built == ["good_C42"]
+    assert list(target) == ["good_C42"] and outcome.built == ["good_C42"]
+
+
+def test_parsing_context_for_an_unknown_dag_falls_back_to_a_full_load(project: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "not_a_dag")
+    target: dict[str, Any] = {}
+    loader.load_dags(target, project)
+    assert sorted(target) == ["good_AA", "good_BB", "other_dag"]
+
+
+def test_unchanged_project_is_not_loaded_twice_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = loader.load_project
+    monkeypatch.setattr(loader, "load_project", lambda *a, **k: calls.append(a) or real(*a, **k))
+    loader.load_dags({}, project)
+    loader.load_dags({}, project)
+    assert len(calls) == 1
+    config = project.parent / "dagfactory_configs" / "other.yml"
+    config.write_text(config.read_text() + "\n")
+    loader.load_dags({}, project)
+    assert len(calls) == 2
+
+
+@pytest.mark.airflow
+def test_reserialize_1000_generated_dags(tmp_path: Path) -> None:
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    shutil.copy(REPO / "dags" / "dagforge_dags.py", dags)
+    (tmp_path / "dagfactory_configs").mkdir()
+    (tmp_path / "dagfactory_configs" / "many.yml").write_text(_good([f"N{i:04d}" for i in range(1000)]))
+    home = tmp_path / "home"
+    env = {**os.environ, **localairflow.airflow_env(home, dags, log_level="ERROR")}
+    env.pop("_AIRFLOW_PARSING_CONTEXT_DAG_ID", None)
+    migrate = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, capture_output=True,
+                             text=True, check=False)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    done = subprocess.run([sys.executable, "-m", "airflow", "dags", "reserialize"], env=env, capture_output=True,
+                          text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    listed = subprocess.run([sys.executable, "-m", "airflow", "dags", "list", "-o", "plain"], env=env,
+                            capture_output=True, text=True, check=False)
+    assert sum(1 for line in listed.stdout.splitlines() if line.startswith("good_N")) == 1000
