@@ -48,3 +48,10 @@ bench-parse: install ## loader parse time: dagforge vs Python loop vs plain dag-
 
 clean: ## remove the venv and local state (demo Airflow home, build outputs)
 	rm -rf $(VENV) .dagforge build
+
+# --- from pull request to MWAA (docs/pr-to-mwaa.md) ---
+BASE ?= origin/main
+.PHONY: diff
+
+diff: install ## Markdown list of the DAGs added, removed and changed against BASE (default origin/main)
+	@$(BIN)/dagforge diff --base $(BASE)

@@ -1,0 +1,226 @@
+"""What a change does to the DAG set: the DAGs built at a git ref against those in the working tree.
+
+Both sides go through :func:`dagforge.project.load_project` (pure, no Airflow), so the diff is of the
+fully expanded dag-factory configs: a one-line template edit shows up in every DAG it reaches.
+The ref's configs are taken with ``git archive`` into a temporary folder, so the repository, its
+index and its worktrees are never touched.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dagforge.errors import DagforgeError, UsageError
+from dagforge.project import load_project
+
+DEFAULT_CONFIGS = "dagfactory_configs"
+_VALUE_WIDTH = 60
+
+
+class GitRefError(UsageError):
+    """The base ref does not name a commit of the repository."""
+
+
+class GitError(DagforgeError):
+    """git itself failed (not a repository, git missing)."""
+
+
+@dataclass(frozen=True)
+class SideDag:
+    """One DAG on one side of the diff: its expanded config and where it is defined."""
+
+    config: dict[str, Any]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str
+    dags: dict[str, SideDag]
+    errors: int
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class DagDiff:
+    base: Side
+    head: Side
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[KeyChange]] = field(default_factory=dict)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.head.dags) - len(self.added) - len(self.changed)
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    if done.returncode != 0:
+        raise GitError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+def repo_root(path: Path) -> Path:
+    return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def resolve_ref(repo: Path, ref: str) -> str:
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except GitError as exc:
+        raise GitRefError(f"'{ref}' is not a commit in {repo} (fetch it first, e.g. 'git fetch origin main')") from exc
+
+
+def export_tree(repo: Path, commit: str, subdir: str, target: Path) -> Path:
+    """Write ``subdir`` as it is at ``commit`` under ``target``; an absent folder gives an empty one."""
+    folder = target / subdir
+    folder.mkdir(parents=True, exist_ok=True)
+    if not _git(repo, "ls-tree", "--name-only", commit, "--", subdir).strip():
+        return folder
+    archive = _git(repo, "archive", "--format=tar", commit, "--", subdir)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return folder
+
+
+def load_side(configs: Path, label: str) -> Side:
+    """Every DAG the configs under ``configs`` build, keyed by dag_id."""
+    project = load_project([configs], root=configs)
+    dags: dict[str, SideDag] = {}
+    for result in project.files:
+        if result.ok:
+            name = result.path.relative_to(configs.resolve()).as_posix()
+            for dag in result.dags:
+                dags[dag.dag_id] = SideDag(dag.config, f"{configs.name}/{name}", dag.origin.line)
+    return Side(label, dags, len(project.report.errors))
+
+
+def diff_project(project_dir: Path, base_ref: str, configs: str = DEFAULT_CONFIGS) -> DagDiff:
+    """The DAG diff between ``base_ref`` and the working tree of the repository holding ``project_dir``."""
+    repo = repo_root(project_dir)
+    commit = resolve_ref(repo, base_ref)
+    relative = (project_dir.resolve() / configs).relative_to(repo.resolve()).as_posix()
+    with tempfile.TemporaryDirectory(prefix="dagforge-diff-") as tmp:
+        base = load_side(export_tree(repo, commit, relative, Path(tmp)), base_ref)
+    head_dir = repo / relative
+    head = load_side(head_dir, "working tree") if head_dir.is_dir() else Side("working tree", {}, 0)
+    return compare(base, head)
+
+
+def compare(base: Side, head: Side) -> DagDiff:
+    result = DagDiff(base, head)
+    result.added = sorted(set(head.dags) - set(base.dags))
+    result.removed = sorted(set(base.dags) - set(head.dags))
+    for dag_id in sorted(set(base.dags) & set(head.dags)):
+        changes = list(key_changes(base.dags[dag_id].config, head.dags[dag_id].config))
+        if changes:
+            result.changed[dag_id] = changes
+    return result
+
+
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Leaf paths of a config; task lists are keyed by ``task_id`` so reordering is not a change."""
+    if isinstance(value, Mapping) and value:
+        for key, item in value.items():
+            yield from flatten(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list) and value and all(isinstance(i, Mapping) and "task_id" in i for i in value):
+        for item in value:
+            yield from flatten({k: v for k, v in item.items() if k != "task_id"}, f"{prefix}[{item['task_id']}]")
+    else:
+        yield prefix, value
+
+
+_ABSENT = object()
+
+
+def key_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[KeyChange]:
+    old, new = dict(flatten(before)), dict(flatten(after))
+    for path in sorted(set(old) | set(new)):
+        if old.get(path, _ABSENT) != new.get(path, _ABSENT):
+            yield KeyChange(path, old.get(path, _ABSENT), new.get(path, _ABSENT))
+
+
+def _show(value: Any) -> str:
+    if value is _ABSENT:
+        return "*(absent)*"
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    text = text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _top_keys(changes: list[KeyChange]) -> list[str]:
+    return sorted({change.path.split(".")[0].split("[")[0] for change in changes})
+
+
+def _grouped(changed: dict[str, list[KeyChange]]) -> list[tuple[list[str], list[KeyChange]]]:
+    """DAGs with exactly the same changes share one entry: a template edit is shown once."""
+    groups: dict[tuple[tuple[str, str, str], ...], list[str]] = {}
+    for dag_id, changes in changed.items():
+        key = tuple((c.path, _show(c.before), _show(c.after)) for c in changes)
+        groups.setdefault(key, []).append(dag_id)
+    return [(dag_ids, changed[dag_ids[0]]) for dag_ids in groups.values()]
+
+
+def format_markdown(diff: DagDiff) -> str:
+    """The diff as Markdown for a pull request or a CI job summary."""
+    lines = [f"## DAG changes against `{diff.base.label}`", "",
+             f"**{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed, "
+             f"{diff.unchanged} unchanged** ({len(diff.base.dags)} DAGs at `{diff.base.label}`, "
+             f"{len(diff.head.dags)} in the {diff.head.label})"]
+    for side in (diff.base, diff.head):
+        if side.errors:
+            lines += ["", f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are left "
+                          "out of that side; run `dagforge validate` to see them."]
+    if diff.added:
+        lines += ["", "### Added", ""] + [_dag_line(d, diff.head.dags[d]) for d in diff.added]
+    if diff.removed:
+        lines += ["", "### Removed", ""] + [_dag_line(d, diff.base.dags[d]) for d in diff.removed]
+    if diff.changed:
+        lines += ["", "### Changed"]
+        for dag_ids, changes in _grouped(diff.changed):
+            lines += ["", _changed_heading(dag_ids, changes), "", "| key | before | after |", "|---|---|---|"]
+            lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
+    if not (diff.added or diff.removed or diff.changed):
+        lines += ["", "No DAG changes."]
+    return "\n".join(lines) + "\n"
+
+
+def _dag_line(dag_id: str, dag: SideDag) -> str:
+    return f"- `{dag_id}` ({dag.file}:{dag.line})"
+
+
+def _changed_heading(dag_ids: list[str], changes: list[KeyChange]) -> str:
+    keys = ", ".join(_top_keys(changes))
+    names = ", ".join(f"`{d}`" for d in dag_ids)
+    count = f" ({len(dag_ids)} DAGs)" if len(dag_ids) > 1 else ""
+    return f"- {names}{count}: {keys}"
+
+
+def as_json(diff: DagDiff) -> dict[str, Any]:
+    """The diff as plain data (``--format json``)."""
+    return {
+        "base": diff.base.label, "added": diff.added, "removed": diff.removed,
+        "changed": {dag_id: [{"path": c.path, "before": None if c.before is _ABSENT else c.before,
+                              "after": None if c.after is _ABSENT else c.after} for c in changes]
+                    for dag_id, changes in diff.changed.items()},
+        "unchanged": diff.unchanged, "errors": {"base": diff.base.errors, "head": diff.head.errors},
+    }
