@@ -13,14 +13,12 @@ Output: ``name: value`` lines, ending with ``ratio_full_vs_python_4000`` and ``r
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
+
+from dagforge.parsetime import quiet_env, time_dag_file
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ("python", "dagfactory", "dagforge", "dagforge_task")
@@ -86,25 +84,6 @@ from dagforge.loader import load_dags
 load_dags(globals(), Path(__file__).resolve().parent)
 '''
 
-# Runs in a fresh interpreter: warm the imports, then execute the DAG file once.
-WORKER = textwrap.dedent('''\
-    import importlib.util, json, sys, time, tracemalloc
-    import airflow, dagfactory, dagforge.loader, dagforge.build, callables.who  # noqa: F401  warm imports
-    from airflow.providers.standard.operators.python import PythonOperator  # noqa: F401
-    path, mode = sys.argv[1], sys.argv[2]
-    spec = importlib.util.spec_from_file_location("bench_dag_file", path)
-    module = importlib.util.module_from_spec(spec)
-    if mode == "memory":
-        tracemalloc.start()
-    started = time.perf_counter()
-    spec.loader.exec_module(module)
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] if mode == "memory" else 0
-    dags = {v.dag_id for v in vars(module).values() if type(v).__name__ == "DAG"}
-    print(json.dumps({"seconds": elapsed, "peak_bytes": peak, "dags": len(dags)}))
-''')
-
-
 def write_variants(root: Path, n: int) -> dict[str, Path]:
     """The three DAG folders for ``n`` DAGs; returns variant → DAG file."""
     codes = [f"C{i:05d}" for i in range(n)]
@@ -136,37 +115,23 @@ def _plain_yaml(codes: list[str]) -> str:
     return head + body
 
 
-def measure(dag_file: Path, mode: str, env: dict[str, str]) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", WORKER, str(dag_file), mode], env=env, cwd=dag_file.parent,
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"bench worker failed for {dag_file} ({mode}):\n{done.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def base_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("_AIRFLOW_PARSING_CONTEXT")}
-    env.update({"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR", "PYTHONWARNINGS": "ignore",
-                "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
-                "DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO)})
-    return env
+def bench_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return quiet_env(home, {"PYTHONPATH": str(REPO), **(extra or {})})
 
 
 def run_size(root: Path, n: int, repeat: int) -> dict[str, dict[str, float]]:
     files = write_variants(root, n)
-    env = base_env(root / "airflow-home")
-    task_env = {**env, "_AIRFLOW_PARSING_CONTEXT_DAG_ID": f"bench_country_C{n // 2:05d}",
-                "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "process_country"}
+    env = bench_env(root / "airflow-home")
+    task_env = bench_env(root / "airflow-home", {"_AIRFLOW_PARSING_CONTEXT_DAG_ID": f"bench_country_C{n // 2:05d}",
+                                                 "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "process_country"})
     plan = {"python": (files["python"], env), "dagfactory": (files["dagfactory"], env),
             "dagforge": (files["dagforge"], env), "dagforge_task": (files["dagforge"], task_env)}
     results = {}
     for variant, (dag_file, variant_env) in plan.items():
-        runs = [measure(dag_file, "time", variant_env) for _ in range(repeat)]
-        memory = measure(dag_file, "memory", variant_env)
-        results[variant] = {"seconds": statistics.median(r["seconds"] for r in runs),
-                            "peak_mb": memory["peak_bytes"] / 1e6, "dags": runs[0]["dags"]}
+        runs = [time_dag_file(dag_file, variant_env) for _ in range(repeat)]
+        memory = time_dag_file(dag_file, variant_env, memory=True)
+        results[variant] = {"seconds": statistics.median(r.seconds for r in runs),
+                            "peak_mb": memory.peak_bytes / 1e6, "dags": runs[0].dags}
         print(f"# {variant} n={n}: {results[variant]['seconds']:.3f} s, {results[variant]['dags']:.0f} DAGs",
               file=sys.stderr, flush=True)
     return results
