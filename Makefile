@@ -51,7 +51,17 @@ clean: ## remove the venv and local state (demo Airflow home, build outputs)
 
 # --- from pull request to MWAA (docs/pr-to-mwaa.md) ---
 BASE ?= origin/main
+MWAA ?= 3.3.1
 .PHONY: diff
 
 diff: install ## Markdown list of the DAGs added, removed and changed against BASE (default origin/main)
 	@$(BIN)/dagforge diff --base $(BASE)
+.PHONY: bundle
+
+bundle: install ## build/mwaa/: the MWAA deployment bundle (dags, requirements, startup, manifest with parse time)
+	@$(BIN)/dagforge bundle --out build/mwaa
+.PHONY: mwaa-requirements
+
+mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=image Python-Packages-BOM.txt CONSTRAINTS=airflow constraints)
+	@test -n "$(BOM)" -a -n "$(CONSTRAINTS)" || { echo "set BOM=... and CONSTRAINTS=... (see tools/mwaa_requirements.py)"; exit 2; }
+	@$(BIN)/python tools/mwaa_requirements.py --bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA)

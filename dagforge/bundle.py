@@ -1,0 +1,243 @@
+"""``make bundle``: the tree MWAA (and its local runners) deploy, built from the repository.
+
+Layout of ``build/mwaa/`` (see docs/mwaa.md)::
+
+    dags/                      -> the DAGs S3 prefix (s3://BUCKET/dags/)
+      dagforge_dags.py           the loader DAG file(s) from dags/
+      dagfactory_configs/        the YAML configs
+      dagforge/ callables/       only the modules the DAG files and callables import
+      schemas/                   the JSON Schemas dagforge validates against
+      .airflowignore             keeps the scheduler from parsing the library folders as DAG files
+    requirements/requirements.txt  --constraint line + exact pins for what the MWAA image lacks
+    startup/startup.sh         environment for every MWAA component (telemetry off, dagforge settings)
+    manifest.json              DAG count, dag_ids, measured parse time, versions, file hashes
+
+The parse time is measured by importing ``dags/`` with Airflow's own DagBag in a subprocess in
+which ``dagforge`` and ``callables`` can only come from the bundle, so the bundle is proven to be
+self-contained.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dagforge import __version__, localairflow
+from dagforge.errors import DagforgeError
+
+MWAA_AIRFLOW = "3.3.1"
+MWAA_PYTHON = "3.12"
+PACKAGES = ("dagforge", "callables")
+CONFIGS = "dagfactory_configs"
+IGNORED_FOLDERS = (*PACKAGES, "schemas", CONFIGS)
+TELEMETRY_OFF = {"AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
+                 "DO_NOT_TRACK": "true"}
+DAGFORGE_SETTINGS = {"AIRFLOW__DAGFORGE__STRICT": "False"}
+
+
+class BundleError(DagforgeError):
+    """The bundle could not be built, or the built bundle does not import cleanly."""
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    project_dir: Path
+    out: Path
+    airflow_version: str = MWAA_AIRFLOW
+    measure: bool = True
+
+
+@dataclass
+class ParseProbe:
+    """What importing the bundle's dags folder alone, with real Airflow, produced."""
+
+    dag_ids: list[str]
+    import_errors: dict[str, str]
+    seconds: float
+    module_files: dict[str, str]
+
+
+@dataclass
+class Manifest:
+    dagforge_version: str
+    airflow_version: str
+    python_version: str
+    dag_count: int | None = None
+    dag_ids: list[str] = field(default_factory=list)
+    parse_seconds: float | None = None
+    dagbag_import_timeout: int = 30
+    files: dict[str, str] = field(default_factory=dict)  # bundle-relative path → sha256
+
+
+def build_bundle(options: BundleOptions) -> Manifest:
+    """Write the bundle under ``options.out`` (replacing a previous bundle) and return its manifest."""
+    project, out = options.project_dir.resolve(), options.out.resolve()
+    _clear(out)
+    dags = out / "dags"
+    for loader in sorted((project / "dags").glob("*.py")):
+        _copy(loader, dags / loader.name)
+    _copy_tree(project / CONFIGS, dags / CONFIGS, (".yml", ".yaml"))
+    _copy_tree(project / "schemas", dags / "schemas", (".json",))
+    for module in sorted(import_closure(project, _roots(project))):
+        _copy(project / module, dags / module)
+    (dags / ".airflowignore").write_text("".join(f"{name}/\n" for name in IGNORED_FOLDERS))
+    _copy(requirements_file(project, options.airflow_version), out / "requirements" / "requirements.txt")
+    _write_startup(out / "startup" / "startup.sh")
+    manifest = Manifest(__version__, options.airflow_version, MWAA_PYTHON)
+    if options.measure:
+        _apply_probe(manifest, probe(dags))
+    manifest.files = {p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    (out / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+    return manifest
+
+
+def _clear(out: Path) -> None:
+    """Remove a previous bundle; refuse to delete a folder that does not look like one."""
+    if out.exists() and any(out.iterdir()) and not (out / "manifest.json").is_file() and not (out / "dags").is_dir():
+        raise BundleError(f"{out} exists and is not a dagforge bundle; choose another --out")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def _copy_tree(source: Path, target: Path, suffixes: tuple[str, ...]) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
+            _copy(path, target / path.relative_to(source))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _roots(project: Path) -> list[Path]:
+    """The DAG files, and every callable module (tasks import them by dotted path at run time)."""
+    return [*sorted((project / "dags").glob("*.py")), *sorted((project / "callables").rglob("*.py"))]
+
+
+def import_closure(project: Path, roots: Iterable[Path]) -> set[Path]:
+    """Project-relative files of every ``dagforge``/``callables`` module the ``roots`` import, transitively."""
+    found: set[Path] = set()
+    todo = list(roots)
+    while todo:
+        path = todo.pop()
+        for name in _imported_modules(path, project):
+            for module in _module_files(project, name):
+                if module not in found:
+                    found.add(module)
+                    todo.append(project / module)
+    found.update(r.relative_to(project) for r in roots if r.parts[len(project.parts)] in PACKAGES)
+    return found
+
+
+def _imported_modules(path: Path, project: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(project).with_suffix("").parts[:-1])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join([*parent, *([node.module] if node.module else [])])
+
+
+def _module_files(project: Path, name: str) -> list[Path]:
+    """The files that importing ``name`` loads from the project: each package ``__init__`` and the module."""
+    parts = name.split(".")
+    if parts[0] not in PACKAGES:
+        return []
+    files = []
+    for end in range(1, len(parts) + 1):
+        stem = Path(*parts[:end])
+        for candidate in (stem / "__init__.py", stem.with_suffix(".py")):
+            if (project / candidate).is_file():
+                files.append(candidate)
+    return files
+
+
+def requirements_file(project: Path, airflow_version: str) -> Path:
+    """The committed MWAA requirements for ``airflow_version`` (``tools/mwaa_requirements.py`` writes it)."""
+    path = project / "requirements" / f"mwaa-{airflow_version}.txt"
+    if not path.is_file():
+        raise BundleError(f"no {path.relative_to(project)}: generate it with tools/mwaa_requirements.py "
+                          f"from the MWAA {airflow_version} image's bill of materials and Airflow's constraints")
+    return path
+
+
+def startup_script() -> str:
+    """MWAA runs this in every component before Airflow starts."""
+    exports = "".join(f"export {key}={value}\n" for key, value in {**TELEMETRY_OFF, **DAGFORGE_SETTINGS}.items())
+    return ("#!/usr/bin/env bash\n"
+            "# Written by 'dagforge bundle'. MWAA sources this before every scheduler, worker and web server\n"
+            "# start: dag-factory must not call out (MWAA private networks have no internet).\n"
+            f"{exports}")
+
+
+def _write_startup(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(startup_script())
+    path.chmod(0o755)
+
+
+def _apply_probe(manifest: Manifest, result: ParseProbe) -> None:
+    if result.import_errors:
+        details = "\n".join(f"{file}: {text.strip().splitlines()[-1:]}" for file, text in result.import_errors.items())
+        raise BundleError(f"the bundle's dags folder has import errors:\n{details}")
+    manifest.dag_ids, manifest.dag_count = result.dag_ids, len(result.dag_ids)
+    manifest.parse_seconds = round(result.seconds, 3)
+
+
+# Run in a fresh interpreter: only the dags folder may provide dagforge and callables (the editable
+# install of this repository is switched off), as on MWAA where the dags folder is on sys.path.
+_PROBE = """
+import json, sys, time
+dags = sys.argv[1]
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path[:] = [dags] + [p for p in sys.path if p not in ("", ".")]
+try:
+    from airflow.dag_processing.dagbag import DagBag
+except ImportError:
+    from airflow.models.dagbag import DagBag
+started = time.perf_counter()
+bag = DagBag(dag_folder=dags)
+seconds = time.perf_counter() - started
+files = {n: getattr(sys.modules.get(n), "__file__", None) for n in ("dagforge", "callables")}
+json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files,
+           "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}}, sys.stdout)
+"""
+
+
+def probe(dags: Path, python: str = sys.executable, timeout: float = 300) -> ParseProbe:
+    """Import ``dags`` alone with Airflow's DagBag in a subprocess (working directory elsewhere)."""
+    with tempfile.TemporaryDirectory(prefix="dagforge-probe-") as home:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("AIRFLOW")}
+        env.update(localairflow.airflow_env(Path(home), dags, log_level="ERROR"))
+        env.update({**TELEMETRY_OFF, "PYTHONWARNINGS": "ignore"})
+        done = subprocess.run([python, "-c", _PROBE, str(dags)], cwd=home, env=env, capture_output=True,
+                              text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise BundleError(f"importing {dags} with Airflow failed:\n{done.stderr[-3000:]}")
+    data: dict[str, Any] = json.loads(done.stdout)
+    return ParseProbe(data["dag_ids"], data["import_errors"], data["seconds"], data["module_files"])
