@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.expand import ExpandedDag, expand_document
 from dagforge.problems import Problem, Report
-from dagforge.validate import check_dag_ids, check_document
+from dagforge.validate import check_dag_ids, check_dags, check_document
 from dagforge.yamlload import Document, load_file
 
 CONFIG_SUFFIXES = (".yml", ".yaml")
@@ -87,12 +88,16 @@ class _DefaultsCache:
         return None
 
 
-def load_project(paths: Sequence[Path], root: Path | None = None) -> ProjectResult:
-    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults search."""
+def load_project(paths: Sequence[Path], root: Path | None = None, *,
+                 callable_packages: Sequence[str] = DEFAULT_PACKAGES) -> ProjectResult:
+    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults search.
+
+    ``callable_packages`` are the only packages a ``python_callable`` may come from.
+    """
     root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
     defaults = _DefaultsCache(root)
     report = Report()
-    results = [_load_one(path, defaults) for path in discover(paths)]
+    results = [_load_one(path, defaults, tuple(callable_packages)) for path in discover(paths)]
     for result in results:
         report.extend(result.problems)
     for doc in defaults.docs.values():
@@ -103,7 +108,7 @@ def load_project(paths: Sequence[Path], root: Path | None = None) -> ProjectResu
     return ProjectResult(root, results, report)
 
 
-def _load_one(path: Path, defaults: _DefaultsCache) -> FileResult:
+def _load_one(path: Path, defaults: _DefaultsCache, packages: tuple[str, ...]) -> FileResult:
     doc = load_file(path, display_name(path))
     result = FileResult(path, doc, problems=list(doc.problems))
     if doc.data is None:
@@ -117,4 +122,5 @@ def _load_one(path: Path, defaults: _DefaultsCache) -> FileResult:
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     result.dags, expand_problems = expand_document(doc, layer_data)
     result.problems.extend(expand_problems)
+    result.problems.extend(check_dags(doc, result.dags, packages))
     return result

@@ -1,15 +1,39 @@
-"""The JSON Schema of config files: located once, compiled once."""
+"""The JSON Schema of config files: located once, compiled once, with dagforge's own formats.
+
+``schemas/dagforge.schema.json`` is generated (see :mod:`dagforge.schemagen`). Its ``pattern``s
+check the shape of friendly values, which any JSON Schema tool (editors, check-jsonschema) can do;
+the ``dagforge-*`` formats below check what a pattern cannot (a 30th of February, minute 61).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
+
+from dagforge.cron import check_schedule
+from dagforge.values import parse_date, parse_duration
 
 SCHEMA_FILE = "dagforge.schema.json"
+FORMATS = FormatChecker(formats=())
+
+
+def _format(name: str, parse: Callable[[str], object]) -> None:
+    def check(instance: object) -> bool:
+        if isinstance(instance, str):
+            parse(instance)  # raises ValueError, which becomes the problem's message
+        return True
+
+    FORMATS.checks(name, raises=ValueError)(check)
+
+
+_format("dagforge-duration", parse_duration)
+_format("dagforge-date", parse_date)
+_format("dagforge-schedule", check_schedule)
 
 
 def schema_dir() -> Path:
@@ -27,6 +51,6 @@ def load_schema() -> dict[str, Any]:
 def validator(definition: str | None = None) -> Draft202012Validator:
     """The whole-file validator, or one for a named ``$defs`` entry (``dagDefaults`` for defaults.yml)."""
     schema = load_schema()
-    if definition is None:
-        return Draft202012Validator(schema)
-    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+    if definition is not None:
+        schema = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+    return Draft202012Validator(schema, format_checker=FORMATS)

@@ -1,50 +1,70 @@
-"""Check loaded documents against the schema and the expanded DAGs against each other."""
+"""Check loaded documents against the schema and the expanded DAGs against each other.
+
+Two entry points per file: :func:`check_document` (the file as written: schema, template
+instances) and :func:`check_dags` (the DAGs it expands to: task graph, callables). Both return
+problems, never raise, and never import Airflow.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 
 from jsonschema import ValidationError
 
+from dagforge.checks.callables import DEFAULT_PACKAGES, check_callables
+from dagforge.checks.graph import check_graph
+from dagforge.checks.instances import check_instances
+from dagforge.checks.schema_errors import translate
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 from dagforge.schema import validator
-from dagforge.yamlload import Document, JsonPath
+from dagforge.yamlload import Document
 
 
 def check_document(doc: Document, definition: str | None = None) -> list[Problem]:
-    """Schema problems of one file, each at the line of the offending key or value.
+    """Schema and template-instance problems of one file, each at the line of the offending key or value.
 
     ``definition`` names the ``$defs`` entry to check against (``dagDefaults`` for defaults.yml).
     """
     if doc.data is None:
         return []
-    errors = validator(definition).iter_errors(doc.data)
-    return [_schema_problem(doc, error) for error in _leaf_errors(errors)]
+    if not isinstance(doc.data, dict):
+        return [doc.problem((), "wrong-type", "a config file must be a mapping of DAG ids (or default/templates)",
+                            "start the file with 'my_dag_id:' or 'templates:'")]
+    errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
+    problems = [problem for error in errors for problem in translate(doc, error)]
+    if definition is None:
+        problems.extend(check_instances(doc))
+    return unique(without_typo_echoes(problems))
 
 
-def _leaf_errors(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
-    for error in errors:
-        if error.context:
-            best = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator != "type"))
-            yield best
-        else:
-            yield error
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (repr(list(error.absolute_path)), str(error.validator))
 
 
-def _schema_problem(doc: Document, error: ValidationError) -> Problem:
-    path: JsonPath = tuple(error.absolute_path)
-    if error.validator in ("additionalProperties", "unevaluatedProperties"):
-        return _unknown_key(doc, path, error)
-    return doc.problem(path, f"schema-{error.validator}", error.message)
+def without_typo_echoes(problems: list[Problem]) -> list[Problem]:
+    """Drop "missing key 'x'" where an unknown key beside it is a typo of 'x': one mistake, one problem."""
+    typos = {(p.path.rsplit(".", 1)[0], p.hint) for p in problems if p.code == "unknown-key"}
+    return [p for p in problems if p.code != "missing-key" or not any(
+        where == p.path and f"'{p.message.split(chr(39))[1]}'" in hint for where, hint in typos)]
 
 
-def _unknown_key(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    allowed = set(error.schema.get("properties", {}))
-    unknown = sorted(key for key in instance if key not in allowed) or ["?"]
-    key = unknown[0]
-    return doc.problem((*path, key), "unknown-key", f"unknown key '{key}'", key=True)
+def unique(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per (place, code): a pattern and a format failing on one value say the same thing."""
+    seen: dict[tuple[str, str, str], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.file, problem.path, problem.code), problem)
+    return list(seen.values())
+
+
+def check_dags(doc: Document, dags: Iterable[ExpandedDag],
+               packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Problem]:
+    """Problems of the expanded DAGs of one file: task graph and callables, located in ``doc``."""
+    problems: list[Problem] = []
+    for dag in dags:
+        problems.extend(check_graph(doc, dag))
+        problems.extend(check_callables(doc, dag, packages))
+    return problems
 
 
 def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:

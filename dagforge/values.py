@@ -23,3 +23,14 @@ def parse_date(text: str) -> datetime:
     """``"2024-03-01"`` or an ISO date-time → an aware datetime (UTC when no offset is given)."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def format_duration(seconds: int | float) -> str:
+    """``300`` → ``"5m"``, ``5400`` → ``"1h30m"``: the friendly spelling of a number of seconds."""
+    remaining = int(seconds)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, remaining = divmod(remaining, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"

@@ -1,0 +1,1 @@
+"""Checks that turn loaded documents and expanded DAGs into problems (values, never exceptions)."""

@@ -1,0 +1,130 @@
+"""Callables named in task configs: allowed package, resolvable, and called with matching arguments.
+
+Only modules inside the allowed packages are ever imported (callables import Airflow lazily, inside
+their functions, so this stays cheap and Airflow-free); anything else is rejected by name alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from dagforge.checks.graph import tasks_of
+from dagforge.checks.where import dag_problem
+from dagforge.expand import ExpandedDag
+from dagforge.hints import did_you_mean
+from dagforge.problems import Problem
+from dagforge.yamlload import Document, JsonPath
+
+DEFAULT_PACKAGES = ("callables",)
+CALLABLE_ARGS = ("python_callable", "check_fn", "output_processor")
+# Airflow passes these from the task context to callables that name them; they need no op_kwargs.
+CONTEXT_KEYS = frozenset({
+    "conn", "dag", "dag_run", "data_interval_end", "data_interval_start", "ds", "ds_nodash", "inlet_events",
+    "inlets", "logical_date", "macros", "map_index_template", "outlet_events", "outlets", "params",
+    "prev_data_interval_end_success", "prev_data_interval_start_success", "prev_end_date_success",
+    "prev_start_date_success", "run_id", "task", "task_instance", "task_instance_key_str", "templates_dict",
+    "test_mode", "ti", "triggering_asset_events", "ts", "ts_nodash", "ts_nodash_with_tz", "var", "try_number",
+})
+
+
+@dataclass(frozen=True)
+class Resolved:
+    signature: inspect.Signature | None
+    code: str = ""
+    message: str = ""
+    hint: str = ""
+
+
+def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Problem]:
+    problems: list[Problem] = []
+    for _, path, task in tasks_of(dag.config):
+        for arg in CALLABLE_ARGS:
+            if isinstance(task.get(arg), str):
+                problems.extend(_check_task(doc, dag, path, task, arg, tuple(packages)))
+    return problems
+
+
+def _check_task(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], arg: str,
+                packages: tuple[str, ...]) -> Iterator[Problem]:
+    found = resolve(task[arg], packages)
+    if found.signature is None:
+        yield dag_problem(doc, dag, (*path, arg), found.code, found.message, found.hint)
+    elif arg == "python_callable":
+        for where, message, hint in argument_problems(task[arg], found.signature, task):
+            yield dag_problem(doc, dag, (*path, *where), "callable-arguments", message, hint, key=len(where) == 2)
+        yield from _bool_traps(doc, dag, path, task)
+
+
+def _bool_traps(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any]) -> Iterator[Problem]:
+    """``country_code: NO`` reaches the callable as ``False``: almost never what was meant."""
+    for key, value in _kwargs(task).items():
+        cpath = (*path, "op_kwargs", key)
+        for written_at in ((*dag.origin.path, *cpath), (*dag.origin.path, "dag", *cpath)):
+            if isinstance(value, bool) and written_at in doc.bool_traps:
+                yield dag_problem(doc, dag, cpath, "bool-trap", f"{doc.bool_traps[written_at]} was read as the "
+                                  f"boolean {str(value).lower()} (YAML 1.1)",
+                                  f'quote it if you mean text: "{doc.bool_traps[written_at]}"')
+
+
+def _args(task: Mapping[str, Any]) -> list[Any]:
+    value = task.get("op_args")
+    return value if isinstance(value, list) else []
+
+
+def _kwargs(task: Mapping[str, Any]) -> dict[str, Any]:
+    value = task.get("op_kwargs")
+    return value if isinstance(value, dict) else {}
+
+
+@cache
+def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
+    """The signature of ``dotted`` (``package.module.function``), or why it cannot be used."""
+    if not any(dotted == p or dotted.startswith(f"{p}.") for p in packages):
+        return Resolved(None, "callable-not-allowed", f"callable '{dotted}' is outside the allowed packages "
+                        f"({', '.join(packages)})", f"move the function into {packages[0]}/ and name it "
+                        f"{packages[0]}.<module>.<function>")
+    module_name, _, name = dotted.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        return Resolved(None, "callable-not-found", f"module '{module_name}' of callable '{dotted}' does not exist",
+                        f"no module named '{exc.name}'")
+    except Exception as exc:  # the user's module fails on import: a config problem to show, not a crash
+        return Resolved(None, "callable-import-failed", f"importing '{module_name}' failed: "
+                        f"{type(exc).__name__}: {exc}", "fix that module; validate imports allowed modules only")
+    target = getattr(module, name, None)
+    if not callable(target):
+        public = [n for n, v in vars(module).items() if inspect.isfunction(v) and not n.startswith("_")]
+        return Resolved(None, "callable-not-found", f"module '{module_name}' has no function '{name}'",
+                        did_you_mean(name, public))
+    return Resolved(inspect.signature(target))
+
+
+def argument_problems(dotted: str, signature: inspect.Signature,
+                      task: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str, str]]:
+    """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
+    args, kwargs = _args(task), _kwargs(task)
+    params = signature.parameters
+    positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    takes_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
+    takes_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    function = dotted.rsplit(".", 1)[-1]
+    if len(args) > len(positional) and not takes_varargs:
+        yield ("op_args",), f"{function}() takes {len(positional)} positional argument(s), " \
+            f"op_args gives {len(args)}", ""
+    filled = {p.name for p in positional[: len(args)]}
+    for key in kwargs:
+        if key in filled:
+            yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
+        elif key not in params and not takes_kwargs:
+            yield ("op_kwargs", key), f"{function}() has no parameter '{key}'", did_you_mean(key, params)
+    for param in params.values():
+        required = param.default is param.empty and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)
+        if required and param.name not in filled and param.name not in kwargs and param.name not in CONTEXT_KEYS:
+            yield ("op_kwargs",), f"{function}() needs '{param.name}', which op_args/op_kwargs do not give", \
+                f"add '{param.name}: ...' under op_kwargs"

@@ -1,0 +1,89 @@
+"""The task graph of one expanded DAG: unique task ids, known dependencies and task groups, no cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagforge.checks.where import dag_problem
+from dagforge.expand import ExpandedDag
+from dagforge.hints import did_you_mean
+from dagforge.problems import Problem
+from dagforge.yamlload import Document, JsonPath
+
+Task = tuple[str, JsonPath, Mapping[str, Any]]
+
+
+def tasks_of(config: Mapping[str, Any]) -> list[Task]:
+    """(task_id, path inside the DAG config, task config) for list- and dict-form ``tasks``."""
+    tasks = config.get("tasks")
+    if isinstance(tasks, dict):
+        return [(str(k), ("tasks", k), v) for k, v in tasks.items() if isinstance(v, dict)]
+    if isinstance(tasks, list):
+        return [(str(t.get("task_id")), ("tasks", i), t) for i, t in enumerate(tasks)
+                if isinstance(t, dict) and isinstance(t.get("task_id"), str)]
+    return []
+
+
+def check_graph(doc: Document, dag: ExpandedDag) -> list[Problem]:
+    tasks = tasks_of(dag.config)
+    problems = list(_duplicates(doc, dag, tasks))
+    problems.extend(_references(doc, dag, tasks))
+    problems.extend(_cycles(doc, dag, tasks))
+    return problems
+
+
+def _duplicates(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for task_id, path, _ in tasks:
+        if task_id in seen:
+            yield dag_problem(doc, dag, (*path, "task_id"), "duplicate-task-id",
+                              f"task_id '{task_id}' is used twice in this DAG", "rename one of the tasks")
+        seen.add(task_id)
+
+
+def _references(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+    ids = {task_id for task_id, _, _ in tasks}
+    groups = dag.config.get("task_groups")
+    group_names = set(groups) if isinstance(groups, dict) else set()
+    for task_id, path, task in tasks:
+        deps = task.get("dependencies")
+        for index, dep in enumerate(deps if isinstance(deps, list) else []):
+            if dep not in ids and dep not in group_names:
+                yield dag_problem(doc, dag, (*path, "dependencies", index), "unknown-dependency",
+                                  f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
+                                  did_you_mean(str(dep), ids - {task_id}))
+        group = task.get("task_group_name")
+        if isinstance(group, str) and group not in group_names:
+            yield dag_problem(doc, dag, (*path, "task_group_name"), "unknown-task-group",
+                              f"task group '{group}' is not defined under task_groups",
+                              did_you_mean(group, group_names))
+
+
+def _cycles(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+    upstream = {task_id: [d for d in (t.get("dependencies") or []) if isinstance(d, str)] for task_id, _, t in tasks}
+    paths = {task_id: path for task_id, path, _ in tasks}
+    for cycle in find_cycles(upstream):
+        yield dag_problem(doc, dag, (*paths[cycle[0]], "dependencies"), "dependency-cycle",
+                          f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
+                          "remove one of these dependencies")
+
+
+def find_cycles(upstream: Mapping[str, list[str]]) -> list[list[str]]:
+    """Each cycle once, as the list of its tasks, found by depth-first search in a stable order."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for dep in upstream.get(node, []):
+            if state.get(dep) == 1:
+                cycles.append(trail[trail.index(dep):])
+            elif dep in upstream and dep not in state:
+                visit(dep, [*trail, dep])
+        state[node] = 2
+
+    for node in upstream:
+        if node not in state:
+            visit(node, [node])
+    return cycles

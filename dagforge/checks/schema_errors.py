@@ -1,0 +1,126 @@
+"""Translate JSON Schema errors into problems with stable codes, positions and hints.
+
+The schema marks each definition a person can get wrong with ``x-dagforge-code``; the translation
+here adds what the schema cannot say: close matches, removed keys and YAML 1.1 boolean traps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+
+from dagforge.hints import REMOVED_OPERATORS, close_matches, did_you_mean, removed_key
+from dagforge.problems import Problem
+from dagforge.values import format_duration
+from dagforge.yamlload import Document, JsonPath
+
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object",
+               type(None): "null"}
+_GENERIC = {"required": "missing-key", "type": "wrong-type", "enum": "invalid-value"}
+_HINTS = {
+    "invalid-duration": "use digits with d, h, m, s units, e.g. 30s, 5m, 1h30m",
+    "invalid-date": "use YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS), e.g. 2024-03-01",
+    "invalid-cron": "five fields 'minute hour day month weekday' (e.g. '*/10 * * * *') or a preset such as @daily",
+    "invalid-callable": "a dotted path such as callables.who.process_country",
+}
+
+
+def json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
+    """The problems one schema error stands for (an ``additionalProperties`` error may name several keys)."""
+    path: JsonPath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        yield from _unknown_keys(doc, path, error)
+    elif error.validator == "required":
+        yield _missing(doc, path, error)
+    elif error.validator == "type":
+        yield _wrong_type(doc, path, error)
+    elif error.validator == "enum":
+        yield _enum(doc, path, error)
+    else:
+        yield _value(doc, path, error)
+
+
+def _code(error: ValidationError, fallback: str) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    return str(schema.get("x-dagforge-code") or _GENERIC.get(str(error.validator), fallback))
+
+
+def _unknown_keys(doc: Document, path: JsonPath, error: ValidationError) -> Iterator[Problem]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+    for key in (k for k in instance if k not in allowed):
+        removed = removed_key(key, instance[key], instance)
+        if removed:
+            yield doc.problem((*path, key), "removed-key", f"'{key}' is {removed[0]}", removed[1], key=True)
+        else:
+            yield doc.problem((*path, key), "unknown-key", f"unknown key '{key}'{_where(error)}",
+                              did_you_mean(key, allowed), key=True)
+
+
+def _where(error: ValidationError) -> str:
+    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    return f" for {str(title).rsplit('.', 1)[-1]}" if title else ""
+
+
+def _missing(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
+    missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
+    return doc.problem(path, "missing-key", f"missing required key '{missing}'{_where(error)}",
+                       f"add '{missing}: ...' here", key=True)
+
+
+def _wrong_type(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
+    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    written = doc.bool_traps.get(path)
+    if written is not None and "string" in expected:
+        return doc.problem(path, "bool-trap", f"{written} was read as the boolean {str(error.instance).lower()} "
+                           "(YAML 1.1), but text is expected here", f'quote it: "{written}"')
+    code = _code(error, "wrong-type")
+    code = "wrong-type" if code in ("unknown-key", "missing-key") else code
+    hint = _seconds_hint(path, error.instance) if code == "invalid-duration" else _HINTS.get(code, "")
+    return doc.problem(path, code, f"expected {' or '.join(map(str, expected))}, got {json_type(error.instance)} "
+                       f"({error.instance!r})", hint)
+
+
+def _seconds_hint(path: JsonPath, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and path:
+        return f"durations are text with units: write `{path[-1]}: {format_duration(value)}`"
+    return _HINTS["invalid-duration"]
+
+
+def _enum(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
+    code, value = _code(error, "invalid-value"), error.instance
+    allowed = [str(v) for v in error.validator_value]
+    if code == "unsafe-type":
+        return doc.problem(path, code, f"__type__ '{value}' is not allowed: dagforge never imports arbitrary "
+                           "classes from config", "allowed: datetime, timedelta, Assets/Datasets and Airflow "
+                           "timetables (see docs/config-reference.md)")
+    if code == "unknown-operator":
+        return doc.problem(path, code, f"operator '{value}' is not allow-listed", _operator_hint(str(value), allowed))
+    return doc.problem(path, code, f"{value!r} is not one of the allowed values", did_you_mean(str(value), allowed))
+
+
+def _operator_hint(value: str, allowed: list[str]) -> str:
+    if value in REMOVED_OPERATORS:
+        return f"removed in Airflow 3: use {REMOVED_OPERATORS[value]}"
+    same_class = [a for a in allowed if a.rsplit(".", 1)[-1] == value.rsplit(".", 1)[-1]]
+    matches = same_class[:1] or close_matches(value, allowed, n=1)
+    return f"did you mean '{matches[0]}'?" if matches else "see docs/config-reference.md for the allowed operators"
+
+
+def _value(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
+    code = _code(error, "invalid-value")
+    code = "invalid-value" if code in ("unknown-key", "missing-key", "unknown-operator") else code
+    message = str(error.cause) if error.validator == "format" and error.cause else _message(error)
+    return doc.problem(path, code, message, _HINTS.get(code, ""))
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "pattern":
+        return f"{error.instance!r} does not have the expected form ({error.validator_value})"
+    return str(error.message)

@@ -1,0 +1,49 @@
+"""``dagforge validate [PATH ...]``: every problem of every config file, in the format asked for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dagforge import reporters
+from dagforge.checks.callables import DEFAULT_PACKAGES
+from dagforge.errors import UsageError
+from dagforge.project import load_project
+
+ORDER = 10
+DEFAULT_PATH = Path("dagfactory_configs")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="check config files and report every problem",
+        description="Check YAML config files (schema, templates, task graph, callables). "
+                    "Exit 0 when clean, 1 when problems were found, 2 on usage errors.")
+    add_paths(parser)
+    parser.add_argument("--format", choices=reporters.names(), default="text", help="output format (default: text)")
+    parser.set_defaults(func=run)
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """The PATH arguments and options shared by the commands that load a project."""
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help=f"config files or folders (default: {DEFAULT_PATH}/)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="top folder for defaults.yml lookup (default: the folder given, else the cwd)")
+    parser.add_argument("--callables-package", action="append", dest="packages", metavar="PACKAGE",
+                        help=f"a package callables may come from (repeatable; default: {', '.join(DEFAULT_PACKAGES)})")
+
+
+def existing_paths(args: argparse.Namespace) -> list[Path]:
+    paths: list[Path] = args.paths or [DEFAULT_PATH]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    return paths
+
+
+def run(args: argparse.Namespace) -> int:
+    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    sys.stdout.write(reporters.REPORTERS[args.format](result.report))
+    return 0 if result.report.ok else 1
