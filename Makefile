@@ -65,3 +65,27 @@ bundle: install ## build/mwaa/: the MWAA deployment bundle (dags, requirements, 
 mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=image Python-Packages-BOM.txt CONSTRAINTS=airflow constraints)
 	@test -n "$(BOM)" -a -n "$(CONSTRAINTS)" || { echo "set BOM=... and CONSTRAINTS=... (see tools/mwaa_requirements.py)"; exit 2; }
 	@$(BIN)/python tools/mwaa_requirements.py --bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA)
+
+# Version compatibility: a separate venv per Airflow version, from a committed lock (CI runs 2.11.2).
+AIRFLOW ?= 2.11.2
+COMPAT_VENV = .venv-compat-$(AIRFLOW)
+COMPAT_LOCK = $(if $(filter 3.3.1,$(AIRFLOW)),requirements/lock.txt,requirements/lock-$(AIRFLOW).txt)
+COMPAT_TESTS ?= tests/test_dags_import.py tests/test_end_to_end.py tests/test_bundle.py tests/test_who_callable.py tests/test_compat.py
+.PHONY: test-compat compat-lock
+
+$(COMPAT_VENV)/.installed: $(COMPAT_LOCK)
+	@test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	@echo "installing $(COMPAT_LOCK) into $(COMPAT_VENV) (first run: a few minutes)"
+	@$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(COMPAT_LOCK)
+	@touch $@
+
+test-compat: $(COMPAT_VENV)/.installed ## DAG import + end-to-end tests on another Airflow (AIRFLOW=2.11.2, venv .venv-compat-$(AIRFLOW))
+	@$(COMPAT_VENV)/bin/python -c 'import airflow; print("Airflow", airflow.__version__)'
+	@$(COMPAT_VENV)/bin/python -m pytest -q $(COMPAT_TESTS)
+
+compat-lock: ## freeze requirements/lock-$(AIRFLOW).txt from requirements/compat-$(AIRFLOW).in (CONSTRAINTS=airflow constraints file)
+	@test -n "$(CONSTRAINTS)" || { echo "set CONSTRAINTS=path/to/constraints-$(AIRFLOW) file"; exit 2; }
+	rm -rf .lock-venv-$(AIRFLOW) && $(PYTHON) -m venv .lock-venv-$(AIRFLOW)
+	.lock-venv-$(AIRFLOW)/bin/pip install --quiet -c $(CONSTRAINTS) -r requirements/compat-$(AIRFLOW).in
+	{ head -2 requirements/lock-$(AIRFLOW).txt 2>/dev/null; .lock-venv-$(AIRFLOW)/bin/pip freeze --exclude-editable; } > requirements/lock-$(AIRFLOW).txt.new
+	mv requirements/lock-$(AIRFLOW).txt.new requirements/lock-$(AIRFLOW).txt && rm -rf .lock-venv-$(AIRFLOW)

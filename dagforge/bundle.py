@@ -213,7 +213,7 @@ def _apply_probe(manifest: Manifest, result: ParseProbe) -> None:
 # install of this repository is switched off), as on MWAA where the dags folder is on sys.path.
 _PROBE = """
 import json, sys, time
-dags = sys.argv[1]
+dags, result = sys.argv[1], sys.argv[2]
 sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 sys.path[:] = [dags] + [p for p in sys.path if p not in ("", ".")]
 try:
@@ -223,9 +223,11 @@ except ImportError:
 started = time.perf_counter()
 bag = DagBag(dag_folder=dags)
 seconds = time.perf_counter() - started
-files = {n: getattr(sys.modules.get(n), "__file__", None) for n in ("dagforge", "callables")}
-json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files,
-           "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}}, sys.stdout)
+import callables  # as a task would, to see where it comes from
+files = {n: sys.modules[n].__file__ for n in ("dagforge", "callables")}
+with open(result, "w") as out:
+    json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files,
+               "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}}, out)
 """
 
 
@@ -235,9 +237,10 @@ def probe(dags: Path, python: str = sys.executable, timeout: float = 300) -> Par
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("AIRFLOW")}
         env.update(localairflow.airflow_env(Path(home), dags, log_level="ERROR"))
         env.update({**TELEMETRY_OFF, "PYTHONWARNINGS": "ignore"})
-        done = subprocess.run([python, "-c", _PROBE, str(dags)], cwd=home, env=env, capture_output=True,
-                              text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        raise BundleError(f"importing {dags} with Airflow failed:\n{done.stderr[-3000:]}")
-    data: dict[str, Any] = json.loads(done.stdout)
+        result = Path(home) / "probe.json"
+        done = subprocess.run([python, "-c", _PROBE, str(dags), str(result)], cwd=home, env=env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        if done.returncode != 0:
+            raise BundleError(f"importing {dags} with Airflow failed:\n{done.stderr[-3000:]}")
+        data: dict[str, Any] = json.loads(result.read_text())
     return ParseProbe(data["dag_ids"], data["import_errors"], data["seconds"], data["module_files"])

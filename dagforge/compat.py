@@ -1,0 +1,134 @@
+"""Which config features work on which Airflow version: one table, checked against real Airflow.
+
+``validate`` (or ``load_project`` callers) pass the expanded DAGs and a target version to
+:func:`check_version` and get problems for features that cannot work there, instead of a DAG that
+fails at parse or run time after an upgrade or downgrade. ``tests/test_compat.py`` proves each row
+against the Airflow installed in the venv it runs in (``make test-compat AIRFLOW=...`` runs it on
+other versions), so the table cannot drift silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dagforge.expand import ExpandedDag
+from dagforge.problems import Problem
+
+Version = tuple[int, ...]
+Where = Literal["dag_key", "task_key", "import"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A config feature that only works from ``since`` and/or before ``until`` (exclusive)."""
+
+    name: str
+    where: Where  # a DAG-level key, a task-level key, or an import path prefix in any string value
+    since: Version = (0,)
+    until: Version | None = None
+    hint: str = ""
+    package_until: Version | None = None  # before this version it also needs an extra package (a warning)
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("fail_fast", "dag_key", since=(3, 0), hint="remove it, or stop the run with a failing task's trigger rule"),
+    Feature("disable_bundle_versioning", "dag_key", since=(3, 0), hint="remove it on Airflow 2"),
+    Feature("schedule_interval", "dag_key", until=(3, 0), hint="use 'schedule'"),
+    Feature("concurrency", "dag_key", until=(3, 0), hint="use 'max_active_tasks'"),
+    Feature("default_view", "dag_key", until=(3, 0), hint="remove it: the Airflow 3 UI has no default view"),
+    Feature("orientation", "dag_key", until=(3, 0), hint="remove it: the Airflow 3 UI has no graph orientation"),
+    Feature("airflow.sdk.", "import", since=(3, 0), hint="on Airflow 2 import from airflow.models / airflow.datasets"),
+    Feature("airflow.timetables.assets.", "import", since=(3, 0), hint="on Airflow 2 use a Dataset schedule"),
+    Feature("airflow.datasets.", "import", until=(3, 0), hint="Datasets became Assets: use airflow.sdk.Asset"),
+    Feature("airflow.providers.standard.", "import", since=(2, 10), package_until=(3, 0),
+            hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
+                 "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in"),
+)
+
+
+def parse_version(text: str) -> Version:
+    """``"2.11.2"`` → ``(2, 11, 2)``; pre-release and local suffixes are ignored."""
+    parts: list[int] = []
+    for part in text.split("+")[0].split("."):
+        digits = re.match(r"\d+", part)
+        if not digits:
+            break
+        parts.append(int(digits.group()))
+        if digits.end() < len(part):  # "1rc1": the release stops here
+            break
+    return tuple(parts) or (0,)
+
+
+def supported(feature: Feature, version: Version) -> bool:
+    return version >= feature.since and (feature.until is None or version < feature.until)
+
+
+def _show(version: Version) -> str:
+    return ".".join(map(str, version))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _tasks(config: dict[str, Any]) -> list[dict[str, Any]]:
+    tasks = config.get("tasks")
+    if isinstance(tasks, dict):
+        return [t for t in tasks.values() if isinstance(t, dict)]
+    return [t for t in tasks or [] if isinstance(t, dict)]
+
+
+def features_used(config: dict[str, Any]) -> set[str]:
+    """Names of the table's features that one expanded DAG config uses."""
+    task_keys = {key for task in _tasks(config) for key in task}
+    strings = list(_strings(config))
+    used = set()
+    for feature in FEATURES:
+        if ((feature.where == "dag_key" and feature.name in config)
+                or (feature.where == "task_key" and feature.name in task_keys)
+                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))):
+            used.add(feature.name)
+    return used
+
+
+def check_version(dags: Iterable[ExpandedDag], airflow_version: str) -> list[Problem]:
+    """A problem for every feature a DAG uses that does not work on ``airflow_version``."""
+    version = parse_version(airflow_version)
+    problems = []
+    for dag in dags:
+        for feature in FEATURES:
+            severity = verdict(feature, version)
+            if severity and feature.name in features_used(dag.config):
+                problems.append(_problem(dag, feature, airflow_version, severity))
+    return problems
+
+
+def verdict(feature: Feature, version: Version) -> str | None:
+    """``"error"`` when the feature cannot work on ``version``, ``"warning"`` when it needs a package."""
+    if not supported(feature, version):
+        return "error"
+    if feature.package_until and version < feature.package_until:
+        return "warning"
+    return None
+
+
+def _problem(dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str) -> Problem:
+    limits = [f"Airflow >= {_show(feature.since)}" if feature.since > (0,) else "",
+              f"Airflow < {_show(feature.until)}" if feature.until else ""]
+    needs = " and ".join(limit for limit in limits if limit)
+    what = f"'{feature.name}'" + (" imports" if feature.where == "import" else "")
+    message = (f"DAG '{dag.dag_id}' uses {what}, which needs {needs}; the target is Airflow {airflow_version}"
+               if severity == "error" else
+               f"DAG '{dag.dag_id}' uses {what}: on Airflow {airflow_version} that needs an extra package")
+    return Problem(dag.origin.file, dag.origin.line, 1, f"$.{dag.dag_id}", "airflow-version", message,
+                   feature.hint, severity)
