@@ -90,6 +90,16 @@ def schedule_defs() -> dict[str, Schema]:
     }
 
 
+DAG_DESCRIPTIONS = {
+    "schedule": "When the DAG runs: cron, preset, null, or assets.", "tasks": "The tasks: a list or a mapping.",
+    "default_args": "Arguments every task inherits.", "dagrun_timeout": "Fail a run that takes longer.",
+    "catchup": "Run the missed intervals since start_date.", "tags": "Labels shown in the UI.",
+    "max_active_tasks": "Replaces the removed `concurrency`.", "start_date": "First logical date.",
+    "task_groups": "Task groups by name; tasks join one with task_group_name.",
+    "max_active_runs": "Concurrent runs of this DAG.", "params": "DAG params (run-time configuration).",
+}
+
+
 def dag_keys(tasks_required: bool) -> Schema:
     keys: Schema = {
         "description": {"type": "string"}, "doc_md": {"type": "string"}, "dag_display_name": {"type": "string"},
@@ -103,6 +113,8 @@ def dag_keys(tasks_required: bool) -> Schema:
         "params": {"type": "object", "additionalProperties": ref("value")},
         "default_args": ref("defaultArgs"), "tasks": ref("tasks"), "task_groups": ref("taskGroups"),
     }
+    for key, text in DAG_DESCRIPTIONS.items():
+        keys[key] = {**keys[key], "description": text}
     schema: Schema = {"type": "object", "properties": keys, "additionalProperties": False,
                       "x-dagforge-code": "unknown-key"}
     return {**schema, "required": ["tasks"]} if tasks_required else schema

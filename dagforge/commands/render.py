@@ -1,0 +1,36 @@
+"""``dagforge render DAG_ID``: the fully expanded plain dag-factory config of one DAG, as YAML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dagforge.checks.callables import DEFAULT_PACKAGES
+from dagforge.commands.validate import add_paths, existing_paths
+from dagforge.errors import ConfigError, UsageError
+from dagforge.hints import did_you_mean
+from dagforge.project import load_project
+from dagforge.render import render_dag
+
+ORDER = 30
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("render", help="print the expanded dag-factory config of one DAG",
+                                   description="Print the fully expanded, plain dag-factory YAML of DAG_ID.")
+    parser.add_argument("dag_id", metavar="DAG_ID")
+    add_paths(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    for file in result.files:
+        for dag in file.dags:
+            if dag.dag_id == args.dag_id:
+                if not file.ok:
+                    raise ConfigError(file.problems)
+                sys.stdout.write(render_dag(dag))
+                return 0
+    known = [dag.dag_id for file in result.files for dag in file.dags]
+    raise UsageError(f"no DAG '{args.dag_id}' in the configs. {did_you_mean(args.dag_id, known)}".strip())

@@ -1,0 +1,62 @@
+"""``dagforge schema``: print, regenerate or check the config schema and its reference docs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dagforge.errors import DagforgeError
+from dagforge.schema import SCHEMA_FILE, schema_dir
+from dagforge.schemagen import compose, docs
+
+ORDER = 60
+DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "config-reference.md"
+
+
+class StaleError(DagforgeError):
+    """A generated file differs from what its generator produces now."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        super().__init__(f"out of date: {', '.join(paths)}; run `dagforge schema --write`")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "schema", help="print, write or check the JSON Schema and docs/config-reference.md",
+        description="The schema is composed from schemas/operators.json (operator signatures read from Airflow "
+                    "by `python -m dagforge.schemagen.introspect`).")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 when the committed schema or docs are stale")
+    mode.add_argument("--write", action="store_true", help="regenerate the schema and docs/config-reference.md")
+    mode.add_argument("--docs", action="store_true", help="print the Markdown reference instead of the schema")
+    parser.set_defaults(func=run)
+
+
+def generated() -> dict[Path, str]:
+    """Each generated file and the text it should hold."""
+    registry = compose.load_registry(schema_dir())
+    return {schema_dir() / SCHEMA_FILE: compose.render(registry), DOCS_FILE: docs.render(compose.compose(registry))}
+
+
+def stale_files() -> list[Path]:
+    return [path for path, text in generated().items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text]
+
+
+def run(args: argparse.Namespace) -> int:
+    outputs = generated()
+    if args.check:
+        stale = stale_files()
+        if stale:
+            raise StaleError([str(p) for p in stale])
+        return 0
+    if args.write:
+        for path, text in outputs.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            sys.stderr.write(f"wrote {path}\n")
+        return 0
+    sys.stdout.write(outputs[DOCS_FILE if args.docs else schema_dir() / SCHEMA_FILE])
+    return 0
