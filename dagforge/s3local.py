@@ -10,12 +10,14 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 from dagforge.errors import EnvironmentSetupError
 
@@ -55,10 +57,13 @@ def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> I
         raise EnvironmentSetupError(f"refusing to start the local S3 on {host}: use a loopback address")
     port = port or free_port(host)
     command = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # moto logs every request to stderr: a pipe nobody drains fills up after ~1,000 requests and
+    # blocks the server, so its log goes to a temporary file instead.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://{host}:{port}"
     try:
-        _wait_until_up(proc, url, timeout)
+        _wait_until_up(proc, url, timeout, log)
         yield LocalS3(url)
     finally:
         proc.terminate()
@@ -67,15 +72,15 @@ def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> I
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        log.close()
 
 
-def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float, log: IO[bytes]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            log.seek(0)
+            err = log.read().decode(errors="replace")
             raise EnvironmentSetupError(f"the local S3 (moto server) exited at start: {err.strip()[-500:]}")
         try:
             with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
