@@ -32,7 +32,8 @@ def check_document(doc: Document, definition: str | None = None) -> list[Problem
         return [doc.problem((), "wrong-type", "a config file must be a mapping of DAG ids (or default/templates)",
                             "start the file with 'my_dag_id:' or 'templates:'")]
     errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
-    problems = [problem for error in errors for problem in translate(doc, error)]
+    tagged = {p.path for p in doc.problems if p.code == "unsafe-tag"}  # already reported; now null
+    problems = [problem for error in errors for problem in translate(doc, error) if problem.path not in tagged]
     if definition is None:
         problems.extend(check_instances(doc))
     return unique(without_typo_echoes(problems))
@@ -43,10 +44,15 @@ def _error_order(error: ValidationError) -> tuple[str, str]:
 
 
 def without_typo_echoes(problems: list[Problem]) -> list[Problem]:
-    """Drop "missing key 'x'" where an unknown key beside it is a typo of 'x': one mistake, one problem."""
-    typos = {(p.path.rsplit(".", 1)[0], p.hint) for p in problems if p.code == "unknown-key"}
-    return [p for p in problems if p.code != "missing-key" or not any(
-        where == p.path and f"'{p.message.split(chr(39))[1]}'" in hint for where, hint in typos)]
+    """Drop "missing key 'x'" where a key beside it is a typo of 'x' or a removed key whose replacement is 'x':
+    one mistake, one problem."""
+    typos = {(p.path.rsplit(".", 1)[0], p.hint) for p in problems if p.code in ("unknown-key", "removed-key")}
+
+    def echoed(problem: Problem) -> bool:
+        name = problem.message.split("'")[1] if problem.message.count("'") >= 2 else ""
+        return any(where == problem.path and (f"'{name}'" in hint or f"`{name}:" in hint) for where, hint in typos)
+
+    return [p for p in problems if p.code != "missing-key" or not echoed(p)]
 
 
 def unique(problems: Iterable[Problem]) -> list[Problem]:

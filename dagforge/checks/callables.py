@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ from dagforge.problems import Problem
 from dagforge.yamlload import Document, JsonPath
 
 DEFAULT_PACKAGES = ("callables",)
+DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 CALLABLE_ARGS = ("python_callable", "check_fn", "output_processor")
 # Airflow passes these from the task context to callables that name them; they need no op_kwargs.
 CONTEXT_KEYS = frozenset({
@@ -44,7 +46,7 @@ def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = D
     problems: list[Problem] = []
     for _, path, task in tasks_of(dag.config):
         for arg in CALLABLE_ARGS:
-            if isinstance(task.get(arg), str):
+            if isinstance(task.get(arg), str) and DOTTED.match(task[arg]):  # else the schema already said
                 problems.extend(_check_task(doc, dag, path, task, arg, tuple(packages)))
     return problems
 
@@ -56,7 +58,7 @@ def _check_task(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[s
         yield dag_problem(doc, dag, (*path, arg), found.code, found.message, found.hint)
     elif arg == "python_callable":
         for where, message, hint in argument_problems(task[arg], found.signature, task):
-            yield dag_problem(doc, dag, (*path, *where), "callable-arguments", message, hint, key=len(where) == 2)
+            yield dag_problem(doc, dag, (*path, *where), "callable-arguments", message, hint, key=True)
         yield from _bool_traps(doc, dag, path, task)
 
 
