@@ -12,8 +12,10 @@ already loaded, validated and merged the config, and because ``load_yaml_dags``
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from dagforge.expand import ExpandedDag
@@ -62,6 +64,43 @@ def origin_doc(dag: ExpandedDag) -> str:
     return f"Built by dagforge from `{dag.origin.describe()}`."
 
 
+class _MemoConf:
+    """Airflow's ``conf``, memoized for one build. dag-factory reads three settings eagerly for every
+    DAG (as ``dict.get`` defaults, even when the config sets them); Airflow's lookups are slow and their
+    answers cannot change within one parse."""
+
+    _MEMOIZED = frozenset({"get", "getint", "getboolean", "getfloat"})
+
+    def __init__(self, conf: Any) -> None:
+        self._conf = conf
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._conf, name)
+        if name not in self._MEMOIZED:
+            return attr
+
+        def memoized(*args: Any, **kwargs: Any) -> Any:
+            key = (name, args, tuple(sorted(kwargs.items())))
+            if key not in self._memo:
+                self._memo[key] = attr(*args, **kwargs)
+            return self._memo[key]
+
+        return memoized
+
+
+@contextmanager
+def _memoized_airflow_config() -> Iterator[None]:
+    from dagfactory import dagbuilder
+
+    original = dagbuilder.configuration
+    dagbuilder.configuration = SimpleNamespace(conf=_MemoConf(original.conf))  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        dagbuilder.configuration = original
+
+
 def build_one(dag: ExpandedDag) -> Any:
     """One Airflow DAG from one expanded config, built by dag-factory's ``DagBuilder``."""
     disable_telemetry()
@@ -82,11 +121,13 @@ class BuildOutcome:
 def build_dags(dags: Iterable[ExpandedDag], *, strict: bool = False) -> BuildOutcome:
     """Build every DAG; one that fails is recorded (or, with ``strict``, raised) and never hides the others."""
     outcome = BuildOutcome()
-    for dag in dags:
-        try:
-            outcome.dags[dag.dag_id] = build_one(dag)
-        except Exception as exc:  # any error from Airflow/dag-factory must become a visible broken DAG
-            if strict:
-                raise
-            outcome.failures[dag.dag_id] = f"{dag.origin.describe()}: {type(exc).__name__}: {exc}"
+    disable_telemetry()
+    with _memoized_airflow_config():
+        for dag in dags:
+            try:
+                outcome.dags[dag.dag_id] = build_one(dag)
+            except Exception as exc:  # any error from Airflow/dag-factory must become a visible broken DAG
+                if strict:
+                    raise
+                outcome.failures[dag.dag_id] = f"{dag.origin.describe()}: {type(exc).__name__}: {exc}"
     return outcome

@@ -1,0 +1,54 @@
+"""dagforge.build: dag-factory's DagBuilder driven per DAG."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from dagforge import build
+from dagforge.expand import ExpandedDag, Origin
+
+EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
+
+
+def _dag(dag_id: str = "d", **config: Any) -> ExpandedDag:
+    base = {"default_args": {"owner": "t", "start_date": "2024-03-01", "retry_delay": "1h30m"},
+            "schedule": None, "tasks": [{"task_id": "a", "operator": EMPTY}]}
+    return ExpandedDag(dag_id, {**base, **config}, Origin("f.yml", (dag_id,), 3, ("templates", "t"), 1))
+
+
+def test_friendly_values_become_python_objects() -> None:
+    converted = build.to_dagfactory({"dagrun_timeout": "10m", "default_args": {"start_date": "2024-03-01"},
+                                     "tasks": [{"execution_timeout": "30s"}]})
+    assert converted["dagrun_timeout"] == timedelta(minutes=10)
+    assert converted["default_args"]["start_date"].isoformat() == "2024-03-01T00:00:00+00:00"
+    assert converted["tasks"][0]["execution_timeout"] == timedelta(seconds=30)
+
+
+def test_docs_name_the_origin_and_never_dump_the_config() -> None:
+    dag = build.build_one(_dag(params={"secret": "hunter2"}))
+    assert dag.doc_md == "Built by dagforge from `f.yml:3 (template at line 1)`."
+    assert "hunter2" not in dag.doc_md
+
+
+def test_airflow_config_defaults_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG", "7")
+    first = build.build_dags([_dag("x")]).dags["x"]
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG", "9")
+    second = build.build_dags([_dag("y")]).dags["y"]
+    assert (first.max_active_tasks, second.max_active_tasks) == (7, 9)  # memoized per build only
+
+
+def test_one_failing_dag_does_not_stop_the_others() -> None:
+    bad = _dag("bad", tasks=[{"task_id": "a", "operator": EMPTY.replace("Empty", "NoSuch")}])
+    outcome = build.build_dags([bad, _dag("good")])
+    assert list(outcome.dags) == ["good"]
+    assert outcome.failures["bad"].startswith("f.yml:3 (template at line 1): ")
+
+
+def test_strict_build_raises() -> None:
+    bad = _dag("bad", tasks=[{"task_id": "a", "operator": EMPTY.replace("Empty", "NoSuch")}])
+    with pytest.raises(ImportError, match="NoSuchOperator"):
+        build.build_dags([bad], strict=True)
