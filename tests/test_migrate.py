@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from dagforge.cli import main
+from dagforge.errors import ConfigError
+from dagforge.migrate import migrate_text
+from dagforge.project import load_project
+
+MIGRATE = Path(__file__).parent / "corpus" / "migrate"
+LEGACY = MIGRATE / "mwaa_0x.yml"
+
+
+def test_mwaa_walkthrough_migrates_to_the_golden_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", str(LEGACY)]) == 0
+    out, err = capsys.readouterr()
+    assert out == (MIGRATE / "mwaa_0x.migrated.yml").read_text(encoding="utf-8")
+    assert "line 7: retry_delay_sec: 300 → retry_delay: 5m" in err
+    assert "schedule_interval → schedule" in err
+
+
+def test_migrated_walkthrough_validates_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "legacy_callables"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "process_s3_data.py").write_text("def process_s3_data(country: str) -> None:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    config = tmp_path / "configs" / "who.yml"
+    config.parent.mkdir()
+    config.write_text(migrate_text(LEGACY.read_text(encoding="utf-8"), "who.yml", package="legacy_callables").text)
+    result = load_project([config.parent], callable_packages=["legacy_callables"])
+    assert result.report.problems == []
+    assert len(result.dags()) == 7
+    sys.modules.pop("legacy_callables.process_s3_data", None)
+    sys.modules.pop("legacy_callables", None)
+
+
+def test_comments_and_unrelated_lines_are_kept() -> None:
+    text = "# top\nmy_dag:  # the dag\n  concurrency: 2  # two at once\n  tasks: []\n"
+    migrated = migrate_text(text, "f.yml")
+    assert migrated.text == "# top\nmy_dag:  # the dag\n  max_active_tasks: 2  # two at once\n  tasks: []\n"
+
+
+def test_a_sec_key_in_a_flow_mapping_is_rewritten_in_place() -> None:
+    migrated = migrate_text("d:\n  default_args: {retries: 1, retry_delay_sec: 90}\n", "f.yml")
+    assert migrated.text == "d:\n  default_args: {retries: 1, retry_delay: 1m30s}\n"
+
+
+def test_what_cannot_be_rewritten_safely_is_left_for_a_person() -> None:
+    migrated = migrate_text("d:\n  default_args: {default_view: tree}\n", "f.yml")
+    assert migrated.text.endswith("{default_view: tree}\n")
+    assert migrated.manual and "default_view" in migrated.manual[0]
+
+
+def test_unparsable_yaml_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="yaml-syntax"):
+        migrate_text("a: [1\n", "f.yml")
+
+
+def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "no/such/file.yml"]) == 2
+    assert "no such file" in capsys.readouterr().err
