@@ -97,7 +97,12 @@ def _operator_edits(doc: Document, lines: list[str]) -> Iterator[Edit]:
 
 def _value_at(data: Any, path: JsonPath) -> Any:
     for part in path:
-        data = data[part] if isinstance(data, dict | list) else None
+        if isinstance(data, dict):
+            data = data.get(str(part))
+        elif isinstance(data, list) and isinstance(part, int):
+            data = data[part]
+        else:
+            return None
     return data
 
 
@@ -108,7 +113,8 @@ def _span(doc: Document, path: JsonPath) -> int:
 
 def _edit_for(doc: Document, lines: list[str], path: JsonPath, parent: Mapping[str, Any],
               package: str) -> Edit | None:
-    key, value = str(path[-1]), parent[path[-1]]
+    key = str(path[-1])
+    value = parent[key]
     mark = doc.keys[path]
     last = _span(doc, path)
     text = lines[mark.line - 1]
