@@ -89,3 +89,17 @@ compat-lock: ## freeze requirements/lock-$(AIRFLOW).txt from requirements/compat
 	.lock-venv-$(AIRFLOW)/bin/pip install --quiet -c $(CONSTRAINTS) -r requirements/compat-$(AIRFLOW).in
 	{ head -2 requirements/lock-$(AIRFLOW).txt 2>/dev/null; .lock-venv-$(AIRFLOW)/bin/pip freeze --exclude-editable; } > requirements/lock-$(AIRFLOW).txt.new
 	mv requirements/lock-$(AIRFLOW).txt.new requirements/lock-$(AIRFLOW).txt && rm -rf .lock-venv-$(AIRFLOW)
+
+# Local runner (docs/pr-to-mwaa.md): MWAA's Docker images when a Docker engine answers, else Airflow on loopback.
+PORT ?= 8080
+SMOKE_DAG ?= who_country_NA
+.PHONY: local-runner local-runner-smoke local-runner-test-requirements
+
+local-runner: bundle ## serve the bundle in an MWAA-like Airflow on 127.0.0.1:$(PORT) (Docker images if available); Ctrl-C stops
+	@$(BIN)/dagforge local-runner --port $(PORT)
+
+local-runner-smoke: install ## start the local runner, wait for every DAG, trigger $(SMOKE_DAG) via the REST API, wait for success, stop
+	@$(BIN)/dagforge local-runner --docker never --port 0 --smoke $(SMOKE_DAG)
+
+local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requirements in the MWAA $(MWAA) image: run.sh test-requirements
+	@MWAA_VERSION=$(MWAA) bash tools/mwaa-docker-runner.sh test-requirements

@@ -1,0 +1,311 @@
+"""A Docker-free stand-in for the MWAA local runner: the bundle served by real Airflow on loopback.
+
+Same layout and settings as MWAA (the bundle's ``dags/`` as the dags folder, MWAA's parse limits,
+``startup.sh``'s environment), with SQLite and the LocalExecutor instead of Postgres and Celery,
+and a moto server instead of S3, seeded with WHO-format data. Airflow runs as separate processes
+(api-server, scheduler, dag-processor, triggerer), each in its own process group so that stopping
+the runner stops everything it started. ``smoke`` drives it through the REST API as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from dagforge import localairflow, sampledata
+from dagforge.bundle import DAGFORGE_SETTINGS, TELEMETRY_OFF, BundleOptions, build_bundle
+from dagforge.demo import BUCKET_VARIABLE, seed
+from dagforge.errors import EnvironmentSetupError
+from dagforge.project import load_project
+from dagforge.s3local import LOOPBACK, LocalS3, free_port, moto_server
+
+Progress = Callable[[str], None]
+COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+
+
+class LocalRunnerError(EnvironmentSetupError):
+    """The local runner did not come up, or a smoke step did not reach its goal in time."""
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    project_dir: Path
+    home: Path
+    host: str = LOOPBACK
+    port: int = 8080  # the API server and UI; 0 picks a free port
+    s3_port: int = 0
+    bucket: str = "dagforge-local"
+    user: str = "admin"
+    password: str = "admin"  # loopback only; printed with the URL
+    parse_interval: int = 30  # MWAA's min_file_process_interval
+    components: tuple[str, ...] = COMPONENTS
+    schedule: bool = True  # False: only triggered runs (the smoke run wants exactly one)
+    data: sampledata.Spec = field(default_factory=sampledata.Spec)
+
+
+def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
+    """Airflow settings of the local runner: MWAA's parse limits, simple auth, loopback only."""
+    home, url = options.home, f"http://{options.host}:{port}"
+    return {
+        **localairflow.airflow_env(home, dags, log_level="INFO"),
+        **TELEMETRY_OFF, **DAGFORGE_SETTINGS,
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "50",
+        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": str(options.parse_interval),
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(options.schedule),
+        "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{options.user}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+        "AIRFLOW__API__HOST": options.host,
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": url,
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{url}/execution/",
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),  # shared by every component
+        "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+        "AIRFLOW__TRIGGERER__DEFAULT_CAPACITY": "100",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def _command(component: str, options: RunnerOptions, port: int) -> list[str]:
+    extra = ["--host", options.host, "--port", str(port)] if component == "api-server" else []
+    return [sys.executable, "-m", "airflow", component, *extra]
+
+
+@dataclass
+class Runner:
+    """A started local runner: where it listens, what it expects to parse, and its processes."""
+
+    options: RunnerOptions
+    url: str
+    dags: Path
+    expected_dag_ids: list[str]
+    s3: LocalS3
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def api(self) -> ApiClient:
+        return ApiClient(self.url, self.options.user, self.options.password)
+
+    def log_tail(self, component: str, lines: int = 40) -> str:
+        path = self.options.home / "logs" / f"{component}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.is_file() else ""
+
+
+@contextmanager
+def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
+    """Bundle, seed, migrate and start every component; everything is stopped when the block ends."""
+    home = options.home.resolve()
+    options = RunnerOptions(**{**options.__dict__, "home": home})
+    bundle = home / "bundle"
+    build_bundle(BundleOptions(options.project_dir, bundle, measure=False))
+    expected = sorted(d.dag_id for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags())
+    progress(f"bundle: {bundle} ({len(expected)} DAGs expected)")
+    port = options.port or free_port(options.host)
+    with ExitStack() as stack:
+        s3 = stack.enter_context(moto_server(options.host, options.s3_port))
+        env = {**runner_env(options, bundle / "dags", port), **s3.connection_env(), BUCKET_VARIABLE: options.bucket}
+        localairflow.configure({**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"})  # this process stays quiet
+        seed(s3, options.bucket, options.data, progress)
+        _fresh_home(home, options)
+        runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", expected, s3)
+        stack.callback(stop, runner, progress)
+        for component in options.components:
+            runner.processes[component] = _start(component, options, port, env)
+        progress(f"started {', '.join(options.components)} (logs in {home / 'logs'})")
+        wait_until(lambda: runner.api().healthy(), 120, "the API server did not answer", runner, "api-server")
+        yield runner
+
+
+def _fresh_home(home: Path, options: RunnerOptions) -> None:
+    (home / "logs").mkdir(parents=True, exist_ok=True)
+    (home / "passwords.json").write_text(json.dumps({options.user: options.password}))
+    localairflow.fresh_db(home)
+
+
+def _start(component: str, options: RunnerOptions, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log: TextIO
+    with (options.home / "logs" / f"{component}.log").open("w") as log:
+        return subprocess.Popen(_command(component, options, port), env={**os.environ, **env}, cwd=options.home,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
+    """SIGTERM each component's process group, then SIGKILL what is left after ``grace`` seconds."""
+    for proc in runner.processes.values():
+        _signal_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in runner.processes.values():
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        _signal_group(proc, signal.SIGKILL)  # children of a stopped leader too
+        proc.wait()
+    progress(f"stopped {', '.join(runner.processes)}")
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str, runner: Runner | None = None,
+               component: str = "", interval: float = 1.0) -> float:
+    """Poll ``check`` until true; returns the seconds waited. Raises with a log tail on timeout."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if check():
+            return time.monotonic() - started
+        if runner and component and runner.processes[component].poll() is not None:
+            raise LocalRunnerError(f"{component} exited early:\n{runner.log_tail(component)}")
+        time.sleep(interval)
+    tail = f"\n--- {component} log ---\n{runner.log_tail(component)}" if runner and component else ""
+    raise LocalRunnerError(f"{what} within {timeout:.0f} s{tail}")
+
+
+class ApiClient:
+    """The Airflow 3 REST API (/api/v2) with a JWT from the simple auth manager's /auth/token."""
+
+    def __init__(self, url: str, user: str, password: str) -> None:
+        self.url, self.user, self.password = url, user, password
+        self._token: str | None = None
+
+    def healthy(self) -> bool:
+        try:
+            return self._request("GET", "/api/v2/monitor/health", auth=False) is not None
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return False
+
+    def token(self) -> str:
+        if self._token is None:
+            body = {"username": self.user, "password": self.password}
+            self._token = str(self._request("POST", "/auth/token", body, auth=False)["access_token"])
+        return self._token
+
+    def get(self, path: str) -> Any:
+        return self._request("GET", f"/api/v2{path}")
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self._request("POST", f"/api/v2{path}", body)
+
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self._request("PATCH", f"/api/v2{path}", body)
+
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True) -> Any:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token()}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode(errors="replace")[:500]
+            raise LocalRunnerError(f"{method} {path} answered {exc.code}: {detail}") from exc
+
+
+@dataclass
+class SmokeResult:
+    dag_id: str
+    run_id: str
+    state: str
+    output_key: str
+    timings: dict[str, float] = field(default_factory=dict)  # start, parse, run, total (seconds)
+
+
+SMOKE_LOGICAL_DATE = "2024-03-05"
+
+
+def smoke(options: RunnerOptions, dag_id: str, progress: Progress, timeout: float = 300) -> SmokeResult:
+    """Start the runner, wait until every DAG is parsed, trigger ``dag_id`` through the REST API,
+    wait for it to succeed, check its output in the local S3, and stop everything."""
+    started = time.monotonic()
+    with running(options, progress) as runner:
+        result = SmokeResult(dag_id, f"smoke__{SMOKE_LOGICAL_DATE}", "none", "")
+        result.timings["start"] = time.monotonic() - started
+        progress(f"API server up at {runner.url} after {result.timings['start']:.0f} s")
+        api = runner.api()
+        result.timings["parse"] = wait_until(lambda: all_parsed(api, runner.expected_dag_ids), timeout,
+                                             "the DAG processor did not parse every DAG", runner, "dag-processor")
+        _check_import_errors(api)
+        progress(f"all {len(runner.expected_dag_ids)} DAGs parsed after {result.timings['parse']:.0f} s more")
+        if dag_id not in runner.expected_dag_ids:
+            raise LocalRunnerError(f"no DAG '{dag_id}' in the bundle; it has {', '.join(runner.expected_dag_ids)}")
+        api.patch(f"/dags/{dag_id}", {"is_paused": False})
+        api.post(f"/dags/{dag_id}/dagRuns", {"dag_run_id": result.run_id,
+                                             "logical_date": f"{SMOKE_LOGICAL_DATE}T00:00:00Z"})
+        progress(f"triggered {dag_id} run {result.run_id} through {runner.url}/api/v2")
+        result.timings["run"] = wait_until(lambda: _finished(api, result), timeout,
+                                           f"{dag_id} did not finish", runner, "scheduler")
+        progress(f"{dag_id} ended {result.state} after {result.timings['run']:.0f} s")
+        if result.state != "success":
+            raise LocalRunnerError(f"{dag_id} ended {result.state}:\n{task_log_tail(options.home, dag_id)}")
+        result.output_key = _check_output(runner, dag_id)
+    result.timings["total"] = time.monotonic() - started
+    return result
+
+
+def all_parsed(api: ApiClient, expected: list[str]) -> bool:
+    """Whether the API lists every expected dag_id (the DAG processor has serialized them)."""
+    found = {dag["dag_id"] for dag in api.get("/dags?limit=1000")["dags"]}
+    return set(expected) <= found
+
+
+def _check_import_errors(api: ApiClient) -> None:
+    errors = api.get("/importErrors")["import_errors"]
+    if errors:
+        details = "\n".join(f"{e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}" for e in errors)
+        raise LocalRunnerError(f"Airflow reports import errors:\n{details}")
+
+
+def _finished(api: ApiClient, result: SmokeResult) -> bool:
+    result.state = str(api.get(f"/dags/{result.dag_id}/dagRuns/{result.run_id}")["state"])
+    return result.state in ("success", "failed")
+
+
+def _check_output(runner: Runner, dag_id: str) -> str:
+    from callables import s3 as s3io
+
+    if not dag_id.startswith("who_country_"):
+        return ""  # only the WHO country DAGs have a known output
+    code = dag_id.rsplit("_", 1)[-1]
+    key = f"who/countries/country={code}/date={SMOKE_LOGICAL_DATE}/summary.json"
+    if not s3io.hook().check_for_key(key, bucket_name=runner.options.bucket):
+        raise LocalRunnerError(f"{dag_id} succeeded but s3://{runner.options.bucket}/{key} is missing")
+    return key
+
+
+def task_log_tail(home: Path, dag_id: str, lines: int = 30) -> str:
+    logs = sorted((home / "logs").glob(f"dag_id={dag_id}/**/*.log"))
+    return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:]) if logs else "(no task log)"
+
+
+def docker_engine() -> bool:
+    """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=15, check=False).returncode == 0
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return False

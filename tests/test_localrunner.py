@@ -1,0 +1,92 @@
+"""The local runner: MWAA's settings on loopback, the Docker path's script, and a real smoke run.
+
+The smoke run (about a minute here) starts api-server, scheduler, dag-processor and triggerer,
+triggers one country DAG through the REST API and checks that nothing it started is left running.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dagforge.cli import main
+from dagforge.localrunner import RunnerOptions, runner_env
+from tests.conftest import REPO
+
+DOCKER_SCRIPT = REPO / "tools" / "mwaa-docker-runner.sh"
+
+
+def _env(tmp_path: Path, **changes: object) -> dict[str, str]:
+    options = RunnerOptions(REPO, tmp_path, **changes)  # type: ignore[arg-type]
+    return runner_env(options, tmp_path / "dags", 18080)
+
+
+def test_mwaa_parse_limits_and_loopback_only(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert env["AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT"] == "30"
+    assert env["AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT"] == "50"
+    assert env["AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL"] == "30"
+    assert env["AIRFLOW__API__HOST"] == "127.0.0.1"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:18080/execution/"
+    assert env["AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY"] == "False"
+
+
+def test_known_login_through_the_simple_auth_manager(tmp_path: Path) -> None:
+    env = _env(tmp_path, user="ops", password="s3cret")
+    assert env["AIRFLOW__CORE__AUTH_MANAGER"].endswith("SimpleAuthManager")
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "ops:admin"
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS"] == "False"
+
+
+def test_every_component_shares_one_jwt_secret_per_start(tmp_path: Path) -> None:
+    assert _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"] != _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"]
+
+
+def test_refuses_a_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["local-runner", "--host", "0.0.0.0", "--docker", "never"]) == 2
+    assert "loopback only" in capsys.readouterr().err
+
+
+def test_docker_script_is_valid_bash() -> None:
+    assert subprocess.run(["bash", "-n", str(DOCKER_SCRIPT)], check=False).returncode == 0
+
+
+def test_docker_script_needs_a_bundle_before_cloning(tmp_path: Path) -> None:
+    env = {**os.environ, "BUNDLE": str(tmp_path / "none"), "MWAA_IMAGES_DIR": str(tmp_path / "clone")}
+    done = subprocess.run(["bash", str(DOCKER_SCRIPT), "test-requirements"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 2 and "run 'make bundle' first" in done.stderr
+    assert not (tmp_path / "clone").exists()
+
+
+def test_docker_script_mounts_what_the_mwaa_compose_file_mounts() -> None:
+    text = DOCKER_SCRIPT.read_text()
+    assert "for folder in dags plugins requirements startup; do" in text
+    assert 'exec ./run.sh "$COMMAND"' in text
+
+
+def _processes_using(home: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and f"AIRFLOW_HOME={home}".encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.airflow
+def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: Path) -> None:
+    home = tmp_path / "runner"
+    done = subprocess.run([sys.executable, "-m", "dagforge", "local-runner", "--smoke", "who_country_NA",
+                           "--port", "0", "--docker", "never", "--home", str(home), "--project-dir", str(REPO)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "smoke run passed: who_country_NA success" in done.stdout
+    assert "all 13 DAGs parsed" in done.stderr
+    assert _processes_using(home.resolve()) == []
