@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge import parsecache
 from dagforge.expand import ExpandedDag, expand_document, substitute
 from dagforge.problems import Problem
 from dagforge.project import _DefaultsCache as DefaultsCache
@@ -34,7 +35,7 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
         text = path.read_text(encoding="utf-8")
         if dag_id not in text and "templates:" not in text:
             continue
-        doc = load_text(text, display_name(path))
+        doc = _load_cached(text, display_name(path))
         reduced = _slice(doc.data, dag_id)
         if reduced is not None:
             layers = defaults.layers(path)
@@ -42,6 +43,17 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
             located.problems.extend(p for layer in layers for p in layer.problems)
             return located
     return None
+
+
+def _load_cached(text: str, file: str) -> Document:
+    """The file's data from the parse cache (no positions: a problem sends the loader to a full load)."""
+    cached = parsecache.get(text)
+    if cached is not None:
+        return Document(file, cached)
+    doc = load_text(text, file)
+    if not doc.problems:
+        parsecache.put(text, doc.data)
+    return doc
 
 
 def _slice(data: Any, dag_id: str) -> dict[str, Any] | None:

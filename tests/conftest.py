@@ -23,6 +23,7 @@ BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
 
 # Airflow reads its settings at first import: configure before any test module imports it.
 localairflow.configure(localairflow.airflow_env(AIRFLOW_HOME, REPO / "dags"))
+os.environ["DAGFORGE_CACHE_DIR"] = str(AIRFLOW_HOME / "parse-cache")  # removed with AIRFLOW_HOME
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
