@@ -125,8 +125,9 @@ def argument_problems(dotted: str, signature: inspect.Signature,
             yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
         elif key not in params and not takes_kwargs:
             yield ("op_kwargs", key), f"{function}() has no parameter '{key}'", did_you_mean(key, params)
-    for param in params.values():
-        required = param.default is param.empty and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)
-        if required and param.name not in filled and param.name not in kwargs and param.name not in CONTEXT_KEYS:
-            yield ("op_kwargs",), f"{function}() needs '{param.name}', which op_args/op_kwargs do not give", \
-                f"add '{param.name}: ...' under op_kwargs"
+    missing = [p.name for p in params.values() if p.default is p.empty and p.kind not in (
+        p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in filled | set(kwargs) | CONTEXT_KEYS]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        yield ("op_kwargs",), f"{function}() needs {names}, which op_args/op_kwargs do not give", \
+            "add " + ", ".join(f"'{name}: ...'" for name in missing) + " under op_kwargs"

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dagforge.cli import main
+
+REPO = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "corpus" / "render"
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.yml")), ids=lambda p: p.stem)
+def test_render_matches_its_golden_file(golden: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert main(["render", golden.stem, "tests/corpus/good"]) == 0
+    assert capsys.readouterr().out == golden.read_text(encoding="utf-8")
+
+
+def test_render_turns_friendly_durations_into_timedelta_objects(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "example_plain", str(REPO / "tests/corpus/good")]) == 0
+    config = yaml.safe_load(capsys.readouterr().out)["example_plain"]
+    assert config["dagrun_timeout"] == {"__type__": "datetime.timedelta", "seconds": 5400}
+    assert config["default_args"]["retry_delay"] == {"__type__": "datetime.timedelta", "seconds": 300}
+
+
+def test_render_unknown_dag_is_a_usage_error_with_close_matches(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "who_country_N", str(REPO / "dagfactory_configs")]) == 2
+    assert "did you mean 'who_country_NO'" in capsys.readouterr().err
+
+
+def test_render_of_a_dag_in_a_broken_file_shows_the_problems(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yml").write_text("d:\n  schedul: x\n  tasks: [{task_id: t, operator: "
+                                    "airflow.operators.empty.EmptyOperator}]\n")
+    assert main(["render", "d", str(tmp_path)]) == 1
+    assert "unknown-key" in capsys.readouterr().err
+
+
+def test_list_prints_each_dag_id_with_file_and_line(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 13
+    assert lines[0].split() == ["who_country_AU", "dagfactory_configs/who_countries.yml:26", "(template", "at",
+                                "line", "5)"]
+
+
+def test_list_marks_dags_of_broken_files_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yml").write_text("d:\n  schedul: x\n  tasks: [{task_id: t, operator: "
+                                    "airflow.operators.empty.EmptyOperator}]\n")
+    assert main(["list", str(tmp_path)]) == 1
+    assert "invalid" in capsys.readouterr().out

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from dagforge.cli import main
+from dagforge.commands.schema import StaleError, stale_files
+from dagforge.schema import load_schema, schema_dir
+
+
+def test_committed_schema_and_reference_docs_are_up_to_date() -> None:
+    assert stale_files() == [], "run `dagforge schema --write` and commit the result"
+
+
+def test_schema_check_command_exits_0_when_up_to_date() -> None:
+    assert main(["schema", "--check"]) == 0
+
+
+def test_stale_error_names_the_files_and_the_fix() -> None:
+    with pytest.raises(StaleError, match="dagforge schema --write"):
+        raise StaleError(["schemas/dagforge.schema.json"])
+
+
+def test_schema_is_valid_2020_12_and_closed_at_dag_and_task_level() -> None:
+    schema = load_schema()
+    Draft202012Validator.check_schema(schema)
+    defs = schema["$defs"]
+    assert defs["dag"]["additionalProperties"] is False
+    assert all(defs[name]["additionalProperties"] is False for name in defs if name.startswith("task."))
+
+
+def test_every_operator_has_its_own_arguments_and_airflow2_paths() -> None:
+    defs = load_schema()["$defs"]
+    bash = defs["task.BashOperator"]
+    assert "bash_command" in bash["required"] and "op_args" not in bash["properties"]
+    assert "airflow.operators.bash.BashOperator" in defs["operator"]["enum"]
+    assert {"task.S3KeySensor", "task.S3CopyObjectOperator", "task.TriggerDagRunOperator"} <= set(defs)
+
+
+@pytest.mark.airflow
+def test_operator_registry_matches_the_installed_airflow() -> None:
+    from dagforge.schemagen import introspect
+
+    committed = (schema_dir() / "operators.json").read_text(encoding="utf-8")
+    assert json.loads(introspect.render()) == json.loads(committed), \
+        "run `python -m dagforge.schemagen.introspect` then `dagforge schema --write`"
+
+
+def test_docs_mention_every_dag_key() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "config-reference.md").read_text(encoding="utf-8")
+    assert all(f"`{key}`" in docs for key in load_schema()["$defs"]["dag"]["properties"])

@@ -1,0 +1,109 @@
+"""validate as a person meets it: where each problem points and what the hint says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dagforge.cli import main
+from dagforge.problems import Problem
+from dagforge.project import load_project
+
+BASH = "airflow.providers.standard.operators.bash.BashOperator"
+TASK = f"  tasks:\n    - task_id: hello\n      operator: {BASH}\n      bash_command: echo hello\n"
+
+
+def problems_of(tmp_path: Path, text: str, name: str = "dags.yml") -> list[Problem]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return load_project([tmp_path]).report.sorted()
+
+
+def test_unknown_key_points_at_the_key_and_suggests_the_close_match(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "my_dag:\n  schedul: '@daily'\n" + TASK)
+    assert (problem.code, problem.line, problem.column, problem.path) == ("unknown-key", 2, 3, "$.my_dag.schedul")
+    assert problem.hint == "did you mean 'schedule'?"
+
+
+def test_removed_sec_key_hint_holds_the_exact_replacement(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "my_dag:\n  default_args:\n    retry_delay_sec: 300\n" + TASK)
+    assert problem.code == "removed-key" and problem.line == 3
+    assert problem.hint == "replace it with `retry_delay: 5m`"
+
+
+def test_absolute_mwaa_callable_file_hint_names_the_callables_path(tmp_path: Path) -> None:
+    text = ("d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
+            "      python_callable_name: run\n      python_callable_file: /usr/local/airflow/dags/etl/load.py\n")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.line == 6 and "`python_callable: callables.etl.load.run`" in problem.hint
+
+
+def test_norway_unquoted_instance_says_to_quote_it(tmp_path: Path) -> None:
+    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+            f"      tasks: [{{task_id: t, operator: {BASH}, bash_command: echo}}]\n    instances:\n      - code: NO\n")
+    [problem] = problems_of(tmp_path, text)
+    assert (problem.code, problem.line, problem.hint) == ("bool-trap", 8, 'quote it: "NO"')
+
+
+def test_problem_from_the_template_body_points_at_the_instance_and_names_the_template_line(tmp_path: Path) -> None:
+    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+            "      tasks:\n        - task_id: t\n          operator: airflow.operators.python.PythonOperator\n"
+            "          python_callable: callables.who.process_country\n          op_kwargs: {country_code: '{code}'}\n"
+            "    instances:\n      - {code: AU}\n      - {code: BR}\n")
+    problems = problems_of(tmp_path, text)
+    assert [(p.code, p.line) for p in problems] == [("callable-arguments", 12), ("callable-arguments", 13)]
+    assert "from the template at line 10" in problems[0].message and "c_AU" in problems[0].message
+
+
+def test_dag_id_duplicated_across_files_names_the_first_definition(tmp_path: Path) -> None:
+    problems_of(tmp_path, "same:\n" + TASK, "a.yml")
+    [problem] = problems_of(tmp_path, "# second\nsame:\n" + TASK, "b.yml")
+    assert (problem.code, problem.file.endswith("b.yml"), problem.line) == ("duplicate-dag-id", True, 2)
+    assert "a.yml:1" in problem.message
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    text = "my_dag:\n  schedul: x\n  catchup: maybe\n  concurrency: 2\n" + TASK
+    assert [p.code for p in problems_of(tmp_path, text)] == ["unknown-key", "wrong-type", "removed-key"]
+
+
+def test_a_broken_defaults_file_is_reported_and_blamed(tmp_path: Path) -> None:
+    (tmp_path / "defaults.yml").write_text("schedule_interval: '@daily'\n")
+    codes = {(Path(p.file).name, p.code) for p in problems_of(tmp_path, "my_dag:\n" + TASK)}
+    assert codes == {("defaults.yml", "removed-key"), ("dags.yml", "defaults-invalid")}
+
+
+def test_a_broken_file_does_not_hide_the_dags_of_the_others(tmp_path: Path) -> None:
+    problems_of(tmp_path, "good:\n" + TASK, "a.yml")
+    problems_of(tmp_path, "bad:\n  schedul: x\n" + TASK, "b.yml")
+    assert [d.dag_id for d in load_project([tmp_path]).dags()] == ["good"]
+
+
+def test_callables_outside_the_allowed_packages_are_never_imported(tmp_path: Path) -> None:
+    text = "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n" \
+           "      python_callable: antigravity.fly\n"
+    [problem] = problems_of(tmp_path, text)
+    import sys
+    assert problem.code == "callable-not-allowed" and "antigravity" not in sys.modules
+
+
+def test_cli_exit_codes_clean_problems_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ok.yml").write_text("my_dag:\n" + TASK)
+    assert main(["validate", str(tmp_path)]) == 0
+    (tmp_path / "bad.yml").write_text("other:\n  schedul: x\n" + TASK)
+    assert main(["validate", str(tmp_path)]) == 1
+    assert main(["validate", str(tmp_path / "missing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_cli_json_output_is_the_problem_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.yml").write_text("other:\n  schedul: x\n" + TASK)
+    assert main(["validate", "--format", "json", str(tmp_path)]) == 1
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["code"] == "unknown-key" and item["line"] == 2
+
+
+def test_project_configs_are_clean() -> None:
+    result = load_project([Path(__file__).parent.parent / "dagfactory_configs"])
+    assert result.report.problems == [] and len(result.dags()) >= 13
