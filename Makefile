@@ -103,3 +103,9 @@ local-runner-smoke: install ## start the local runner, wait for every DAG, trigg
 
 local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requirements in the MWAA $(MWAA) image: run.sh test-requirements
 	@MWAA_VERSION=$(MWAA) bash tools/mwaa-docker-runner.sh test-requirements
+
+# CI (.github/workflows/ci.yml runs these targets and nothing else).
+.PHONY: ci-validate
+
+ci-validate: install ## dagforge validate with GitHub annotations (::error file=...,line=...::), as CI runs it
+	@$(BIN)/dagforge validate --format github dagfactory_configs/
