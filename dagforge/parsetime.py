@@ -54,6 +54,7 @@ def quiet_env(airflow_home: Path, extra: Mapping[str, str] | None = None) -> dic
 
 def time_dag_file(dag_file: Path, env: Mapping[str, str], *, memory: bool = False) -> ParseTiming:
     """Execute ``dag_file`` once in a fresh interpreter and time it (or trace its peak memory)."""
+    dag_file = dag_file.resolve()
     done = subprocess.run([sys.executable, "-c", _WORKER, str(dag_file), "memory" if memory else "time"],
                           env=dict(env), cwd=dag_file.parent, capture_output=True, text=True, check=False)
     if done.returncode != 0:

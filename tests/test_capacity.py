@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pytest
 
 from dagforge import capacity
+from dagforge.cli import main
 from dagforge.errors import UsageError
 from dagforge.parsetime import ParseTiming
 from tests.conftest import REPO
@@ -40,3 +45,27 @@ def test_measure_the_real_loader() -> None:
     timing = capacity.measure_loader(REPO / "dags" / "dagforge_dags.py")
     assert timing.dags >= 13
     assert 0 < timing.seconds < capacity.IMPORT_TIMEOUT_SECONDS
+
+
+def test_validate_env_class_warns_over_capacity_and_times_the_loader(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dags").mkdir()
+    shutil.copy(REPO / "dags" / "dagforge_dags.py", tmp_path / "dags")
+    (tmp_path / "dagfactory_configs").mkdir()
+    instances = "".join(f"      - {{n: x{i}}}\n" for i in range(30))
+    (tmp_path / "dagfactory_configs" / "many.yml").write_text(
+        "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    dag:\n"
+        "      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      tasks:\n"
+        "        - {task_id: a, operator: airflow.providers.standard.operators.empty.EmptyOperator}\n"
+        f"    instances:\n{instances}")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--env-class", "mw1.micro", "--format", "json"]) == 0
+    found = {p["code"]: p for p in json.loads(capsys.readouterr().out)}
+    assert "30 DAGs exceed the 25" in found["env-class-capacity"]["message"]
+    assert "the loader built 30 DAGs in" in found["parse-time"]["message"]
+
+
+def test_validate_env_class_needs_the_loader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dagfactory_configs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--env-class", "mw1.small"]) == 2

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge import reporters
+from dagforge import capacity, reporters
 from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.errors import UsageError
+from dagforge.problems import Problem
 from dagforge.project import load_project
 
 ORDER = 10
@@ -22,6 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "Exit 0 when clean, 1 when problems were found, 2 on usage errors.")
     add_paths(parser)
     parser.add_argument("--format", choices=reporters.names(), default="text", help="output format (default: text)")
+    parser.add_argument("--env-class", choices=sorted(capacity.ENV_CLASS_CAPACITY), default=None,
+                        help="MWAA environment class: warn when the DAG count exceeds its capacity, and time the "
+                             "loader's import (real Airflow) against MWAA's 30 s import timeout")
+    parser.add_argument("--loader", type=Path, default=Path("dags") / "dagforge_dags.py",
+                        help="the loader DAG file to time with --env-class (default: %(default)s)")
     parser.set_defaults(func=run)
 
 
@@ -45,5 +51,16 @@ def existing_paths(args: argparse.Namespace) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    if args.env_class:
+        result.report.extend(_environment_problems(args, len(result.dags())))
     sys.stdout.write(reporters.REPORTERS[args.format](result.report))
     return 0 if result.report.ok else 1
+
+
+def _environment_problems(args: argparse.Namespace, dag_count: int) -> list[Problem]:
+    if not args.loader.is_file():
+        raise UsageError(f"no loader DAG file at {args.loader}: pass --loader PATH")
+    where = str(args.loader)
+    timing = capacity.measure_loader(args.loader)
+    return [*capacity.capacity_problems(dag_count, args.env_class, where),
+            *capacity.parse_time_problems(timing, where)]
