@@ -59,12 +59,13 @@ diff: install ## Markdown list of the DAGs added, removed and changed against BA
 .PHONY: bundle
 
 bundle: install ## build/mwaa/: the MWAA deployment bundle (dags, requirements, startup, manifest with parse time)
-	@$(BIN)/dagforge bundle --out build/mwaa
+	@$(BIN)/dagforge bundle --out build/mwaa --airflow-version $(MWAA)
 .PHONY: mwaa-requirements
 
-mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=image Python-Packages-BOM.txt CONSTRAINTS=airflow constraints)
+mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=image Python-Packages-BOM.txt CONSTRAINTS=... EXTRA=pkg)
 	@test -n "$(BOM)" -a -n "$(CONSTRAINTS)" || { echo "set BOM=... and CONSTRAINTS=... (see tools/mwaa_requirements.py)"; exit 2; }
-	@$(BIN)/python tools/mwaa_requirements.py --bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA)
+	@$(BIN)/python tools/mwaa_requirements.py --bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA) \
+		$(if $(EXTRA),--extra $(EXTRA))
 
 # Version compatibility: a separate venv per Airflow version, from a committed lock (CI runs 2.11.2).
 AIRFLOW ?= 2.11.2
@@ -109,3 +110,12 @@ local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requ
 
 ci-validate: install ## dagforge validate with GitHub annotations (::error file=...,line=...::), as CI runs it
 	@$(BIN)/dagforge validate --format github dagfactory_configs/
+
+# The config language (docs/config-language.md).
+.PHONY: validate bench-validate
+
+validate: install ## dagforge validate dagfactory_configs/: every problem, with file:line and a hint
+	@$(BIN)/dagforge validate dagfactory_configs/
+
+bench-validate: install ## validate time for 4,000 template instances (goal: under 1 s)
+	@$(BIN)/python bench/validate.py
