@@ -7,6 +7,8 @@ problems, never raise, and never import Airflow.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 from jsonschema import ValidationError
@@ -19,6 +21,9 @@ from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 from dagforge.schema import validator
 from dagforge.yamlload import Document
+
+SECTIONS = ("default", "templates")
+DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 
 def check_document(doc: Document, definition: str | None = None) -> list[Problem]:
@@ -35,8 +40,24 @@ def check_document(doc: Document, definition: str | None = None) -> list[Problem
     tagged = {p.path for p in doc.problems if p.code == "unsafe-tag"}  # already reported; now null
     problems = [problem for error in errors for problem in translate(doc, error) if problem.path not in tagged]
     if definition is None:
+        typos = misspelled_sections(doc)
+        hidden = tuple(f"{p.path}." for p in typos)  # what the schema says about a "DAG" that is a typo
+        problems = typos + [p for p in problems if not f"{p.path}.".startswith(hidden)]
         problems.extend(check_instances(doc))
     return unique(without_typo_echoes(problems))
+
+
+def misspelled_sections(doc: Document) -> list[Problem]:
+    """``defualt:`` or ``template:`` read as a DAG id: say what it is close to instead of "tasks missing"."""
+    problems = []
+    for key, value in doc.data.items():
+        if key in SECTIONS or not isinstance(value, dict) or "tasks" in value:
+            continue
+        match = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
+        if match:
+            problems.append(doc.problem((key,), "unknown-key", f"unknown top-level key '{key}' (read as a DAG "
+                                        "without tasks)", f"did you mean '{match[0]}'?", key=True))
+    return problems
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
@@ -68,6 +89,10 @@ def check_dags(doc: Document, dags: Iterable[ExpandedDag],
     """Problems of the expanded DAGs of one file: task graph and callables, located in ``doc``."""
     problems: list[Problem] = []
     for dag in dags:
+        if dag.origin.template_path is not None and not DAG_ID.fullmatch(dag.dag_id):
+            problems.append(doc.problem(dag.origin.path, "invalid-dag-id", f"the template makes dag_id "
+                                        f"'{dag.dag_id}', which Airflow rejects", "use instance values with letters, "
+                                        "digits, '_', '.' and '-' only, or a filter such as {name|slug}"))
         problems.extend(check_graph(doc, dag))
         problems.extend(check_callables(doc, dag, packages))
     return problems

@@ -66,6 +66,8 @@ def _check_template(doc: Document, tpath: JsonPath, template: Mapping[str, Any])
 def _check_value(doc: Document, path: JsonPath, value: Any, spec: Mapping[str, Any], line: int) -> Iterator[Problem]:
     kind = spec.get("type")
     written = doc.bool_traps.get(path)
+    if isinstance(value, dict | list) or value is None:
+        return  # the schema allows scalars only and has said so
     if written is not None and kind == "string":
         yield doc.problem(path, "bool-trap", f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), "
                           "but this field is text", f'quote it: "{written}"')

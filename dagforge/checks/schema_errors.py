@@ -24,6 +24,7 @@ _HINTS = {
     "invalid-date": "use YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS), e.g. 2024-03-01",
     "invalid-cron": "five fields 'minute hour day month weekday' (e.g. '*/10 * * * *') or a preset such as @daily",
     "invalid-callable": "a dotted path such as callables.who.process_country",
+    "instance-invalid-value": "instance fields are plain values: text, numbers or true/false",
 }
 
 
@@ -34,7 +35,10 @@ def json_type(value: Any) -> str:
 def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
     """The problems one schema error stands for (an ``additionalProperties`` error may name several keys)."""
     path: JsonPath = tuple(error.absolute_path)
-    if error.validator == "additionalProperties":
+    if _code(error, "") == "invalid-dag-id":  # a propertyNames error: the key is the instance
+        yield doc.problem((*path, str(error.instance)), "invalid-dag-id", f"'{error.instance}' is not a valid "
+                          "dag_id", "use letters, digits, '_', '.' and '-' only (at most 250)", key=True)
+    elif error.validator == "additionalProperties":
         yield from _unknown_keys(doc, path, error)
     elif error.validator == "required":
         yield _missing(doc, path, error)
