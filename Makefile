@@ -64,7 +64,8 @@ bundle: install ## build/mwaa/: the MWAA deployment bundle (dags, requirements, 
 
 mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=image Python-Packages-BOM.txt CONSTRAINTS=... EXTRA=pkg)
 	@test -n "$(BOM)" -a -n "$(CONSTRAINTS)" || { echo "set BOM=... and CONSTRAINTS=... (see tools/mwaa_requirements.py)"; exit 2; }
-	@$(BIN)/python tools/mwaa_requirements.py --bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA) \
+	@$(if $(filter 3.3.1,$(MWAA)),$(BIN),.venv-compat-$(MWAA)/bin)/python tools/mwaa_requirements.py \
+		--bom $(BOM) --constraints $(CONSTRAINTS) --airflow $(MWAA) \
 		$(if $(EXTRA),--extra $(EXTRA))
 
 # Version compatibility: a separate venv per Airflow version, from a committed lock (CI runs 2.11.2).

@@ -65,6 +65,7 @@ class ParseProbe:
     import_errors: dict[str, str]
     seconds: float
     module_files: dict[str, str]
+    measured_on: str = ""  # the Airflow and Python that did the import
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Manifest:
     dag_count: int | None = None
     dag_ids: list[str] = field(default_factory=list)
     parse_seconds: float | None = None
+    parse_measured_on: str = ""
     dagbag_import_timeout: int = 30
     files: dict[str, str] = field(default_factory=dict)  # bundle-relative path → sha256
 
@@ -207,12 +209,13 @@ def _apply_probe(manifest: Manifest, result: ParseProbe) -> None:
         raise BundleError(f"the bundle's dags folder has import errors:\n{details}")
     manifest.dag_ids, manifest.dag_count = result.dag_ids, len(result.dag_ids)
     manifest.parse_seconds = round(result.seconds, 3)
+    manifest.parse_measured_on = result.measured_on
 
 
 # Run in a fresh interpreter: only the dags folder may provide dagforge and callables (the editable
 # install of this repository is switched off), as on MWAA where the dags folder is on sys.path.
 _PROBE = """
-import json, sys, time
+import json, platform, sys, time
 dags, result = sys.argv[1], sys.argv[2]
 sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 sys.path[:] = [dags] + [p for p in sys.path if p not in ("", ".")]
@@ -226,7 +229,9 @@ seconds = time.perf_counter() - started
 import callables  # as a task would, to see where it comes from
 files = {n: sys.modules[n].__file__ for n in ("dagforge", "callables")}
 with open(result, "w") as out:
-    json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files,
+    import airflow
+    on = f"Airflow {airflow.__version__}, Python {platform.python_version()}"
+    json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files, "measured_on": on,
                "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}}, out)
 """
 
@@ -243,4 +248,4 @@ def probe(dags: Path, python: str = sys.executable, timeout: float = 300) -> Par
         if done.returncode != 0:
             raise BundleError(f"importing {dags} with Airflow failed:\n{done.stderr[-3000:]}")
         data: dict[str, Any] = json.loads(result.read_text())
-    return ParseProbe(data["dag_ids"], data["import_errors"], data["seconds"], data["module_files"])
+    return ParseProbe(**data)

@@ -26,7 +26,10 @@ TARGET_ENV = {"python_version": "3.12", "python_full_version": "3.12.0", "sys_pl
 
 
 def image_packages(bom: Path) -> set[str]:
-    found = re.findall(r"site-packages/([A-Za-z0-9_.]+?)-[0-9][^/]*\.dist-info", bom.read_text(errors="replace"))
+    """Each BOM entry is a name line, a version line, a licence, a URL, then the licence file's path."""
+    text = bom.read_text(errors="replace")
+    found = re.findall(r"site-packages/([A-Za-z0-9_.]+?)-[0-9][^/]*\.dist-info", text)
+    found += re.findall(r"(?m)^\n?([A-Za-z0-9][A-Za-z0-9_.-]*)\n[0-9]+(?:\.[0-9A-Za-z]+)+\n", text)
     return {canonicalize_name(name) for name in found}
 
 
@@ -55,8 +58,11 @@ def main() -> None:
     parser.add_argument("--bom", type=Path, required=True)
     parser.add_argument("--constraints", type=Path, required=True)
     parser.add_argument("--airflow", default="3.3.1")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="another root package (Airflow 2: apache-airflow-providers-standard, see dagforge.compat)")
     args = parser.parse_args()
     roots = [line.split("#")[0].strip() for line in (ROOT / "requirements/mwaa.in").read_text().splitlines()]
+    roots += args.extra
     pins = constraints(args.constraints)
     names = sorted(closure([r for r in roots if r], image_packages(args.bom)))
     lines = [f'--constraint "{CONSTRAINT_URL.format(airflow=args.airflow)}"',
