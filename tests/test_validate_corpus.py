@@ -90,3 +90,9 @@ def test_every_config_file_names_its_schema_for_editors() -> None:
     heads = [p.read_text(encoding="utf-8").splitlines()[0] for p in GOOD]
     heads += [case.path.read_text(encoding="utf-8").splitlines()[1] for case in BAD]
     assert all(head.startswith("# yaml-language-server: $schema=") for head in heads)
+
+
+def test_every_code_of_the_corpus_is_documented_with_an_example() -> None:
+    guide = (CORPUS.parent.parent / "docs" / "config-language.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", guide, flags=re.MULTILINE))
+    assert {case.code for case in BAD} <= documented
