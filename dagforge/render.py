@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from dagforge.expand import ExpandedDag
-from dagforge.values import DURATION_KEYS, parse_duration
+from dagforge.values import DURATION_KEYS, convert_levels, parse_duration
 
 
 def timedelta_object(text: str) -> dict[str, Any]:
@@ -31,15 +31,7 @@ def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 def to_plain(config: Mapping[str, Any]) -> dict[str, Any]:
     """The DAG config with friendly durations replaced, at DAG, default_args and task level."""
-    result = _plain(config)
-    if isinstance(result.get("default_args"), dict):
-        result["default_args"] = _plain(result["default_args"])
-    tasks = result.get("tasks")
-    if isinstance(tasks, list):
-        result["tasks"] = [_plain(t) if isinstance(t, dict) else t for t in tasks]
-    elif isinstance(tasks, dict):
-        result["tasks"] = {k: _plain(t) if isinstance(t, dict) else t for k, t in tasks.items()}
-    return result
+    return convert_levels(config, _plain)
 
 
 def render_dag(dag: ExpandedDag) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 _DURATION = re.compile(r"^(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 DURATION_KEYS = ("retry_delay", "max_retry_delay", "execution_timeout", "dagrun_timeout")
@@ -34,3 +36,16 @@ def format_duration(seconds: int | float) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts) or "0s"
+
+
+def convert_levels(config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """Apply ``convert`` to the three places friendly values live: the DAG, its default_args, each task."""
+    result = convert(config)
+    if isinstance(result.get("default_args"), dict):
+        result["default_args"] = convert(result["default_args"])
+    tasks = result.get("tasks")
+    if isinstance(tasks, list):
+        result["tasks"] = [convert(task) if isinstance(task, dict) else task for task in tasks]
+    elif isinstance(tasks, dict):
+        result["tasks"] = {name: convert(task) if isinstance(task, dict) else task for name, task in tasks.items()}
+    return result

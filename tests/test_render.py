@@ -42,11 +42,11 @@ def test_render_of_a_dag_in_a_broken_file_shows_the_problems(tmp_path: Path,
 def test_list_prints_each_dag_id_with_file_and_line(capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    assert main(["list"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 13
-    assert lines[0].split() == ["who_country_AU", "dagfactory_configs/who_countries.yml:26", "(template", "at",
-                                "line", "5)"]
+    assert main(["list", "tests/corpus/good"]) == 0
+    rows = {line.split()[0]: line.split(maxsplit=1)[1] for line in capsys.readouterr().out.splitlines()}
+    assert rows["example_split"] == "tests/corpus/good/assets.yml:3"
+    assert rows["example_country_na"] == "tests/corpus/good/template_countries.yml:27 (template at line 4)"
+    assert len(rows) == 22
 
 
 def test_list_marks_dags_of_broken_files_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
