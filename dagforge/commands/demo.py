@@ -33,16 +33,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     # Airflow 3 and dag-factory warn about their own deprecated imports on every run; not ours to fix.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)  # Airflow's DeprecatedImportWarning
+    warnings.filterwarnings("ignore", message=".*deprecated.*", category=UserWarning)
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    from dagforge.demo import DemoOptions, check, format_table, run_demo
+    from dagforge.demo import DemoOptions, check, format_sources_table, format_table, run_demo
 
     project = args.project_dir.resolve()
     when = datetime.strptime(args.logical_date, "%Y-%m-%d").replace(tzinfo=UTC)
     options = DemoOptions(project, args.home or project / ".dagforge" / "demo", args.bucket, args.host,
                           args.port, when, sampledata.Spec(days=args.days))
     result = run_demo(options, progress=lambda line: print(f"demo: {line}", file=sys.stderr, flush=True))
+    print("WHO per country (who_split -> who_country_*):")
     print(format_table(result.summaries))
+    print("\nIngestion per source (landing -> raw):")
+    print(format_sources_table(result.ingested))
     check(result)
-    print(f"\nall {len(result.runs)} DAGs succeeded; {len(result.summaries)} outputs read back from "
-          f"s3://{options.bucket}/")
+    print(f"\nall {len(result.runs)} DAGs succeeded; {len(result.summaries)} country outputs and "
+          f"{len(result.ingested)} ingestion runs read back from s3://{options.bucket}/")
     return 0
