@@ -17,6 +17,7 @@ from dagforge.checks.callables import DEFAULT_PACKAGES, check_callables
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
 from dagforge.checks.schema_errors import translate
+from dagforge.checks.where import dag_problem
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 from dagforge.schema import validator
@@ -94,8 +95,20 @@ def check_dags(doc: Document, dags: Iterable[ExpandedDag],
                                         f"'{dag.dag_id}', which Airflow rejects", "use instance values with letters, "
                                         "digits, '_', '.' and '-' only, or a filter such as {name|slug}"))
         problems.extend(check_graph(doc, dag))
+        problems.extend(check_schedule_form(doc, dag))
         problems.extend(check_callables(doc, dag, packages))
     return problems
+
+
+def check_schedule_form(doc: Document, dag: ExpandedDag) -> list[Problem]:
+    """dag-factory 1.1 builds ``schedule: {datasets: [...]}`` on Airflow 2 only; on Airflow 3 the DAG fails."""
+    schedule = dag.config.get("schedule")
+    if not isinstance(schedule, dict) or set(schedule) != {"datasets"} or not isinstance(schedule["datasets"], list):
+        return []
+    uris = ", ".join(f'"{uri}"' for uri in schedule["datasets"])
+    return [dag_problem(doc, dag, ("schedule",), "asset-schedule-form", "dag-factory 1.1 turns `schedule: {datasets: "
+                        "[...]}` into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
+                        f"for Airflow 3 write `schedule: [{uris}]`", key=True, severity="warning")]
 
 
 def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:

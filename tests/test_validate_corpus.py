@@ -56,15 +56,21 @@ def test_bad_file_reports_exactly_its_problem_at_its_line(case: Case) -> None:
     assert problem.message and problem.column >= 1 and problem.path.startswith("$")
 
 
+def declared_warnings(path: Path) -> list[str]:
+    """A good file may declare the warnings it must give: ``# warns: <code>@<line>``."""
+    return re.findall(r"^# warns: ([a-z-]+@\d+)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
 @pytest.mark.parametrize("path", GOOD, ids=[path.stem for path in GOOD])
-def test_good_file_has_no_problems(path: Path) -> None:
+def test_good_file_has_no_errors_and_only_its_declared_warnings(path: Path) -> None:
     result = load_project([path], path.parent)
-    assert result.report.problems == [] and result.dags()
+    assert result.report.errors == [] and result.dags()
+    assert [f"{p.code}@{p.line}" for p in result.report.sorted()] == declared_warnings(path)
 
 
 def test_good_corpus_validates_as_one_project() -> None:
     result = load_project([CORPUS / "good"])
-    assert result.report.problems == []
+    assert result.report.errors == []
     assert len(result.dags()) == result.report.dags >= 20
 
 
