@@ -7,8 +7,9 @@ Layout for source file ``landing_prefix/date=<ds>/<file_name>``:
   landing (one file per landing date, so late rows never overwrite another day's file);
 - ``raw_prefix/_runs/date=<ds>/_SUCCESS``: written last, JSON listing every part written and its rows.
 
-A re-run for the same ``ds`` removes the marker first, writes byte-identical parts, removes parts
-the previous run wrote that this one does not, then writes the marker.
+A run removes the marker for its ``ds`` first (so a failed run leaves none), writes the parts
+(byte-identical on a re-run), removes parts the previous run wrote that this one does not, then
+writes the marker.
 """
 
 from __future__ import annotations
@@ -229,13 +230,17 @@ def ingest_source(source: str, bucket: str, landing_prefix: str, file_name: str,
     landing_key = s3io.join_key(landing_prefix, f"date={check_ds(ds)}", _one_segment(file_name))
     marker_key = f"{s3io.join_key(raw_prefix)}/_runs/date={ds}/{MARKER}"  # '_' keeps it out of partition scans
     hook = s3io.hook(aws_conn_id)
+    previous = s3io.get_or_none(hook, bucket, marker_key)
+    s3io.delete(hook, bucket, marker_key)  # a run that fails from here on leaves no marker
     where = f"s3://{bucket}/{landing_key}"
     found, records = parse_records(s3io.get(hook, bucket, landing_key), file_format, where)
     check_columns(found, columns, where)
     values = convert(records, columns, partition_key, where)
     parts = {s3io.join_key(raw_prefix, f"{partition_key}={day.isoformat()}", f"part-{ds}.parquet"): table
              for day, table in partitions(values, columns, partition_key)}
-    return _write_run(hook, bucket, marker_key, parts, {"source": source, "landing_key": landing_key, "ds": ds})
+    stale = set(json.loads(previous)["parts"]) - set(parts) if previous else set()
+    about = {"source": source, "landing_key": landing_key, "ds": ds}
+    return _write_run(hook, bucket, marker_key, parts, stale, about)
 
 
 def _one_segment(file_name: str) -> str:
@@ -244,16 +249,14 @@ def _one_segment(file_name: str) -> str:
     return file_name
 
 
-def _write_run(hook: Any, bucket: str, marker_key: str, parts: dict[str, pa.Table],
+def _write_run(hook: Any, bucket: str, marker_key: str, parts: dict[str, pa.Table], stale: set[str],
                about: dict[str, Any]) -> dict[str, Any]:
-    previous = s3io.get_or_none(hook, bucket, marker_key)
-    s3io.delete(hook, bucket, marker_key)
+    """Parts first, then the parts the previous run wrote and this one did not are removed, marker last."""
     written: dict[str, dict[str, Any]] = {}
     for key, table in parts.items():
         data = parquet_bytes(table)
         s3io.put(hook, bucket, key, data)
         written[key] = {"rows": table.num_rows, "sha256": hashlib.sha256(data).hexdigest()}
-    stale = set(json.loads(previous)["parts"]) - set(written) if previous else set()
     s3io.delete(hook, bucket, *sorted(stale))
     marker = {**about, "rows": sum(p["rows"] for p in written.values()), "parts": written}
     s3io.put(hook, bucket, marker_key, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode())

@@ -8,8 +8,8 @@ Layout for one logical date under ``split_prefix/date=YYYY-MM-DD/``:
 
 A country task makes two GETs whatever the number of countries: the marker (which is also the
 index), then one ranged GET of its own bytes. The split makes one GET and two PUTs. A re-run for
-the same date removes the marker first, so readers never pair an old index with a new pack, and
-writes byte-identical objects.
+the same date removes the marker first, so readers never pair an old index with a new pack and a
+failed run leaves no marker, then writes byte-identical objects.
 """
 
 from __future__ import annotations
@@ -118,11 +118,11 @@ def split_countries(bucket: str, source_key: str, split_prefix: str, ds: str,
     pack_key, marker_key = split_keys(split_prefix, ds)
     s3io.join_key(source_key)
     hook = s3io.hook(aws_conn_id)
+    s3io.delete(hook, bucket, marker_key)  # from here until the new marker, readers wait; a failure leaves none
     source = f"s3://{bucket}/{source_key}"
     pack, index = pack_countries(read_who_arrow(s3io.get(hook, bucket, source_key), source))
     marker = {"format": INDEX_FORMAT, "source": source, "ds": ds, "pack_key": pack_key,
               "rows": sum(part["rows"] for part in index.values()), "countries": index}
-    s3io.delete(hook, bucket, marker_key)  # from here until the new marker, readers wait
     s3io.put(hook, bucket, pack_key, pack)
     s3io.put(hook, bucket, marker_key, (json.dumps(marker, sort_keys=True) + "\n").encode())
     return {"marker_key": marker_key, "pack_key": pack_key, "parts": len(index), "rows": marker["rows"]}

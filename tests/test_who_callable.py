@@ -92,7 +92,7 @@ def test_rerun_writes_identical_bytes(seeded: str) -> None:
 
 
 def test_missing_source_object_fails_the_task(bucket: str) -> None:
-    with pytest.raises(Exception, match="404|Not Found|NoSuchKey"):
+    with pytest.raises(s3io.MissingObjectError, match=f"s3://{bucket}/who/absent.csv does not exist"):
         who.process_country("NA", bucket, "who/absent.csv", "who/countries", "2024-03-01")
 
 
@@ -100,6 +100,16 @@ def test_missing_source_object_fails_the_task(bucket: str) -> None:
 def test_output_prefix_cannot_escape(seeded: str, prefix: str) -> None:
     with pytest.raises(s3io.UnsafeKeyError):
         who.process_country("NA", seeded, SOURCE_KEY, prefix, "2024-03-01")
+
+
+@pytest.mark.parametrize(("field", "value"), [("ds", "../../etc"), ("ds", "2024-03-01/../x"), ("code", "../"),
+                                              ("source_key", "../secret.csv"), ("bucket", "other/../mine")])
+def test_run_inputs_cannot_escape(seeded: str, field: str, value: str) -> None:
+    """Values a dag_run.conf or a template could carry never leave the configured prefix or bucket."""
+    args = {"country_code": "NA", "bucket": seeded, "source_key": SOURCE_KEY, "ds": "2024-03-01",
+            **{{"code": "country_code"}.get(field, field): value}}
+    with pytest.raises((s3io.UnsafeKeyError, who.WhoDataError)):
+        who.process_country(output_prefix="who/countries", **args)
 
 
 def test_rows_csv_round_trips_nulls_as_empty() -> None:
