@@ -12,17 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dagforge.typed import ALLOWED_TYPES
+
 Schema = dict[str, Any]
 
 SCHEMA_ID = "https://dagforge.dev/schemas/dagforge.schema.json"
-ALLOWED_TYPES = (
-    "datetime.date", "datetime.datetime", "datetime.timedelta",
-    "airflow.sdk.Asset", "airflow.sdk.definitions.asset.Asset", "airflow.datasets.Dataset",
-    "airflow.timetables.events.EventsTimetable", "airflow.timetables.interval.CronDataIntervalTimetable",
-    "airflow.timetables.interval.DeltaDataIntervalTimetable", "airflow.timetables.simple.ContinuousTimetable",
-    "airflow.timetables.simple.NullTimetable", "airflow.timetables.simple.OnceTimetable",
-    "airflow.timetables.trigger.CronTriggerTimetable", "airflow.timetables.trigger.MultipleCronTriggerTimetable",
-)
 PRESETS = ("@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly",
            "@annually", "@midnight", "none", "None")
 DURATION_PATTERN = r"^(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"
