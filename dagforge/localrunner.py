@@ -95,9 +95,13 @@ class Runner:
     options: RunnerOptions
     url: str
     dags: Path
-    expected_dag_ids: list[str]
+    configs: dict[str, dict[str, Any]]  # dag_id → expanded config, as validated from the bundle
     s3: LocalS3
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def expected_dag_ids(self) -> list[str]:
+        return sorted(self.configs)
 
     def api(self) -> ApiClient:
         return ApiClient(self.url, self.options.user, self.options.password)
@@ -114,8 +118,8 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
     options = RunnerOptions(**{**options.__dict__, "home": home})
     bundle = home / "bundle"
     build_bundle(BundleOptions(options.project_dir, bundle, measure=False))
-    expected = sorted(d.dag_id for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags())
-    progress(f"bundle: {bundle} ({len(expected)} DAGs expected)")
+    configs = {d.dag_id: d.config for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags()}
+    progress(f"bundle: {bundle} ({len(configs)} DAGs expected)")
     port = options.port or free_port(options.host)
     with ExitStack() as stack:
         s3 = stack.enter_context(moto_server(options.host, options.s3_port))
@@ -123,7 +127,7 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         localairflow.configure({**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"})  # this process stays quiet
         seed(s3, options.bucket, options.data, progress)
         _fresh_home(home, options)
-        runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", expected, s3)
+        runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", configs, s3)
         stack.callback(stop, runner, progress)
         for component in options.components:
             runner.processes[component] = _start(component, options, port, env)
@@ -227,45 +231,12 @@ class ApiClient:
             raise LocalRunnerError(f"{method} {path} answered {exc.code}: {detail}") from exc
 
 
-@dataclass
-class SmokeResult:
-    dag_id: str
-    run_id: str
-    state: str
-    output_key: str
-    timings: dict[str, float] = field(default_factory=dict)  # start, parse, run, total (seconds)
-
-
-SMOKE_LOGICAL_DATE = "2024-03-05"
-
-
-def smoke(options: RunnerOptions, dag_id: str, progress: Progress, timeout: float = 300) -> SmokeResult:
-    """Start the runner, wait until every DAG is parsed, trigger ``dag_id`` through the REST API,
-    wait for it to succeed, check its output in the local S3, and stop everything."""
-    started = time.monotonic()
-    with running(options, progress) as runner:
-        result = SmokeResult(dag_id, f"smoke__{SMOKE_LOGICAL_DATE}", "none", "")
-        result.timings["start"] = time.monotonic() - started
-        progress(f"API server up at {runner.url} after {result.timings['start']:.0f} s")
-        api = runner.api()
-        result.timings["parse"] = wait_until(lambda: all_parsed(api, runner.expected_dag_ids), timeout,
-                                             "the DAG processor did not parse every DAG", runner, "dag-processor")
-        _check_import_errors(api)
-        progress(f"all {len(runner.expected_dag_ids)} DAGs parsed after {result.timings['parse']:.0f} s more")
-        if dag_id not in runner.expected_dag_ids:
-            raise LocalRunnerError(f"no DAG '{dag_id}' in the bundle; it has {', '.join(runner.expected_dag_ids)}")
-        api.patch(f"/dags/{dag_id}", {"is_paused": False})
-        api.post(f"/dags/{dag_id}/dagRuns", {"dag_run_id": result.run_id,
-                                             "logical_date": f"{SMOKE_LOGICAL_DATE}T00:00:00Z"})
-        progress(f"triggered {dag_id} run {result.run_id} through {runner.url}/api/v2")
-        result.timings["run"] = wait_until(lambda: _finished(api, result), timeout,
-                                           f"{dag_id} did not finish", runner, "scheduler")
-        progress(f"{dag_id} ended {result.state} after {result.timings['run']:.0f} s")
-        if result.state != "success":
-            raise LocalRunnerError(f"{dag_id} ended {result.state}:\n{task_log_tail(options.home, dag_id)}")
-        result.output_key = _check_output(runner, dag_id)
-    result.timings["total"] = time.monotonic() - started
-    return result
+def docker_engine() -> bool:
+    """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=15, check=False).returncode == 0
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return False
 
 
 def all_parsed(api: ApiClient, expected: list[str]) -> bool:
@@ -273,39 +244,3 @@ def all_parsed(api: ApiClient, expected: list[str]) -> bool:
     found = {dag["dag_id"] for dag in api.get("/dags?limit=1000")["dags"]}
     return set(expected) <= found
 
-
-def _check_import_errors(api: ApiClient) -> None:
-    errors = api.get("/importErrors")["import_errors"]
-    if errors:
-        details = "\n".join(f"{e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}" for e in errors)
-        raise LocalRunnerError(f"Airflow reports import errors:\n{details}")
-
-
-def _finished(api: ApiClient, result: SmokeResult) -> bool:
-    result.state = str(api.get(f"/dags/{result.dag_id}/dagRuns/{result.run_id}")["state"])
-    return result.state in ("success", "failed")
-
-
-def _check_output(runner: Runner, dag_id: str) -> str:
-    from callables import s3 as s3io
-
-    if not dag_id.startswith("who_country_"):
-        return ""  # only the WHO country DAGs have a known output
-    code = dag_id.rsplit("_", 1)[-1]
-    key = f"who/countries/country={code}/date={SMOKE_LOGICAL_DATE}/summary.json"
-    if not s3io.hook().check_for_key(key, bucket_name=runner.options.bucket):
-        raise LocalRunnerError(f"{dag_id} succeeded but s3://{runner.options.bucket}/{key} is missing")
-    return key
-
-
-def task_log_tail(home: Path, dag_id: str, lines: int = 30) -> str:
-    logs = sorted((home / "logs").glob(f"dag_id={dag_id}/**/*.log"))
-    return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:]) if logs else "(no task log)"
-
-
-def docker_engine() -> bool:
-    """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=15, check=False).returncode == 0
-    except (FileNotFoundError, subprocess.TimeoutExpired):
-        return False

@@ -10,8 +10,9 @@ import warnings
 from pathlib import Path
 
 from dagforge.errors import UsageError
-from dagforge.localrunner import RunnerOptions, all_parsed, docker_engine, running, smoke, wait_until
+from dagforge.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
 from dagforge.s3local import LOOPBACK
+from dagforge.smoke import smoke
 
 ORDER = 70
 DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
@@ -33,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="serve with the MWAA Docker images when a Docker engine answers (default: auto; "
                              "--smoke always runs without Docker)")
     parser.add_argument("--smoke", metavar="DAG_ID", default=None,
-                        help="start, wait for every DAG to parse, trigger DAG_ID via the REST API, wait for "
-                             "success, stop (exit 0 on success)")
+                        help="start, wait for every DAG to parse, trigger DAG_ID (after the DAGs producing "
+                             "its assets) via the REST API, wait for success, stop (exit 0 on success)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per smoke step")
     parser.set_defaults(func=run)
 
@@ -61,8 +62,9 @@ def _progress(line: str) -> None:
 def _smoke(options: RunnerOptions, dag_id: str, timeout: float) -> int:
     result = smoke(options, dag_id, _progress, timeout)
     steps = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in result.timings.items())
-    print(f"smoke run passed: {result.dag_id} {result.state} ({steps}); "
-          f"output s3://{options.bucket}/{result.output_key}")
+    runs = ", ".join(f"{dag} {state}" for dag, state in result.states.items())
+    output = f"; output s3://{options.bucket}/{result.output_key}" if result.output_key else ""
+    print(f"smoke run passed: {runs} ({steps}){output}")
     return 0
 
 
