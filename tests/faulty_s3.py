@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from dagforge.s3local import LOOPBACK, LocalS3
 
 _DROP = {"connection", "transfer-encoding", "keep-alive"}
+_CODES = {403: "AccessDenied", 500: "InternalError", 503: "ServiceUnavailable"}
 
 
 @dataclass
@@ -59,9 +60,10 @@ def _handler(proxy: Proxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             fault = proxy.fault_for(self.command, self.path)
             if fault is not None:
+                code = _CODES.get(fault.status, "InternalError")
                 self._answer(fault.status, {"Content-Type": "application/xml"},
-                             b"<?xml version='1.0'?><Error><Code>ServiceUnavailable</Code>"
-                             b"<Message>injected by the test proxy</Message></Error>")
+                             f"<?xml version='1.0'?><Error><Code>{code}</Code>"
+                             "<Message>injected by the test proxy</Message></Error>".encode())
                 return
             conn = http.client.HTTPConnection(target.hostname or LOOPBACK, target.port, timeout=30)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _DROP}

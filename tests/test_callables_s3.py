@@ -52,7 +52,8 @@ def test_join_key_refuses_an_absolute_prefix() -> None:
 
 
 def test_join_key_builds_nested_keys() -> None:
-    assert s3io.join_key("who/countries/", "country=NA", "date=2024-03-01") == "who/countries/country=NA/date=2024-03-01"
+    key = s3io.join_key("who/countries/", "country=NA", "date=2024-03-01")
+    assert key == "who/countries/country=NA/date=2024-03-01"
 
 
 @pytest.mark.parametrize("name", ["s3://other", "other/../mine", "ab", "Upper-Case", "my..bucket", "a/b"])
