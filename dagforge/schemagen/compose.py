@@ -95,21 +95,23 @@ DAG_DESCRIPTIONS = {
 }
 
 
-def dag_keys(tasks_required: bool) -> Schema:
-    keys: Schema = {
-        "description": {"type": "string"}, "doc_md": {"type": "string"}, "dag_display_name": {"type": "string"},
-        "schedule": ref("schedule"), "start_date": ref("date"), "end_date": ref("date"),
-        "catchup": {"type": "boolean"}, "max_active_runs": {"type": "integer", "minimum": 1},
-        "max_active_tasks": {"type": "integer", "minimum": 1},
-        "max_consecutive_failed_dag_runs": {"type": "integer", "minimum": 0},
-        "dagrun_timeout": ref("duration"), "tags": {"type": "array", "items": {"type": "string"}},
-        "is_paused_upon_creation": {"type": "boolean"}, "render_template_as_native_obj": {"type": "boolean"},
-        "template_searchpath": {"type": ["string", "array"], "items": {"type": "string"}},
-        "params": {"type": "object", "additionalProperties": ref("value")},
-        "default_args": ref("defaultArgs"), "tasks": ref("tasks"), "task_groups": ref("taskGroups"),
-    }
-    for key, text in DAG_DESCRIPTIONS.items():
-        keys[key] = {**keys[key], "description": text}
+# DAG keys whose friendly form or constraint the signature cannot tell.
+DAG_OVERRIDES: Schema = {
+    "schedule": ref("schedule"), "start_date": ref("date"), "end_date": ref("date"),
+    "dagrun_timeout": ref("duration"), "default_args": ref("defaultArgs"),
+    "params": {"type": "object", "additionalProperties": ref("value")},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "max_active_runs": {"type": "integer", "minimum": 1}, "max_active_tasks": {"type": "integer", "minimum": 1},
+    "max_consecutive_failed_dag_runs": {"type": "integer", "minimum": 0},
+    "tasks": ref("tasks"), "task_groups": ref("taskGroups"),  # dag-factory's own keys
+}
+
+
+def dag_keys(registry: Schema, tasks_required: bool) -> Schema:
+    """DAG-level keys: the DAG signature (from the registry), friendly where dagforge is friendlier."""
+    keys = {**{k: arg_schema(v) for k, v in registry["dag"].items()}, **DAG_OVERRIDES}
+    keys = {key: {**spec, "description": DAG_DESCRIPTIONS[key]} if key in DAG_DESCRIPTIONS else spec
+            for key, spec in sorted(keys.items())}
     schema: Schema = {"type": "object", "properties": keys, "additionalProperties": False,
                       "x-dagforge-code": "unknown-key"}
     return {**schema, "required": ["tasks"]} if tasks_required else schema
@@ -158,8 +160,8 @@ def structure_defs(registry: Schema) -> dict[str, Schema]:
     return {
         "defaultArgs": {"type": "object", "additionalProperties": False, "x-dagforge-code": "unknown-key",
                         "properties": {**base, "start_date": ref("date"), "end_date": ref("date")}},
-        "dagDefaults": dag_keys(tasks_required=False),
-        "dag": dag_keys(tasks_required=True),
+        "dagDefaults": dag_keys(registry, tasks_required=False),
+        "dag": dag_keys(registry, tasks_required=True),
         "tasks": {"type": ["array", "object"],
                   "if": {"type": "array"}, "then": {"minItems": 1, "items": {**ref("task"), "required": ["task_id"]}},
                   "else": {"minProperties": 1, "additionalProperties": ref("task")}},

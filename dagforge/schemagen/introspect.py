@@ -1,4 +1,4 @@
-"""Read operator signatures from Airflow into plain data (``schemas/operators.json``).
+"""Read DAG and operator signatures from Airflow into plain data (``schemas/operators.json``).
 
 Run at dev time, with Airflow installed: ``python -m dagforge.schemagen.introspect``. Validation never
 imports Airflow; it reads the committed output, and a test fails when that output is stale.
@@ -49,6 +49,11 @@ BASE_EXCLUDED = frozenset({
     "on_execute_callback", "on_failure_callback", "on_success_callback", "on_retry_callback",
     "on_skipped_callback", "pre_execute", "post_execute", "executor_config", "logger_name",
     "allow_nested_operators", "start_date", "end_date",
+})
+# DAG arguments a YAML config must not set: Python objects, callbacks and Jinja internals.
+DAG_EXCLUDED = frozenset({
+    "dag_id", "template_undefined", "user_defined_macros", "user_defined_filters", "sla_miss_callback",
+    "on_success_callback", "on_failure_callback", "jinja_environment_kwargs", "task_group", "deadline",
 })
 DURATION_ARGS = frozenset({"retry_delay", "max_retry_delay", "execution_timeout"})
 _KINDS = {"bool": "boolean", "int": "integer", "float": "number", "str": "string", "dict": "object",
@@ -102,6 +107,19 @@ def base_args(base: type) -> dict[str, dict[str, Any]]:
             if name not in BASE_EXCLUDED and p.kind == p.KEYWORD_ONLY}
 
 
+def dag_args(dag: type) -> dict[str, dict[str, Any]]:
+    """DAG arguments; the attrs field type stands in where the signature has no annotation."""
+    import attrs
+
+    field_types = {f.alias: f.type for f in attrs.fields(dag)}  # type: ignore[arg-type]
+    args = {}
+    for name, param in inspect.signature(dag).parameters.items():
+        if name not in DAG_EXCLUDED:
+            annotation = param.annotation if param.annotation is not param.empty else field_types.get(name, "")
+            args[name] = arg_spec(name, param.replace(annotation=annotation))
+    return dict(sorted(args.items()))
+
+
 def load_class(path: str) -> type:
     module, _, name = path.rpartition(".")
     found: type = getattr(importlib.import_module(module), name)
@@ -111,13 +129,13 @@ def load_class(path: str) -> type:
 def introspect() -> dict[str, Any]:
     """The registry: BaseOperator arguments, each allow-listed operator's own arguments, and aliases."""
     warnings.simplefilter("ignore")
-    from airflow.sdk import BaseOperator
+    from airflow.sdk import DAG, BaseOperator
 
     operators = {}
     for path in OPERATORS:
         args, required = own_args(load_class(path), BaseOperator)
         operators[path] = {"args": args, "required": required}
-    return {"base": base_args(BaseOperator), "operators": operators, "aliases": ALIASES}
+    return {"dag": dag_args(DAG), "base": base_args(BaseOperator), "operators": operators, "aliases": ALIASES}
 
 
 def render() -> str:
