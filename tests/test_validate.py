@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,7 +86,6 @@ def test_callables_outside_the_allowed_packages_are_never_imported(tmp_path: Pat
     text = "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n" \
            "      python_callable: antigravity.fly\n"
     [problem] = problems_of(tmp_path, text)
-    import sys
     assert problem.code == "callable-not-allowed" and "antigravity" not in sys.modules
 
 
@@ -107,3 +108,11 @@ def test_cli_json_output_is_the_problem_list(tmp_path: Path, capsys: pytest.Capt
 def test_project_configs_are_clean() -> None:
     result = load_project([Path(__file__).parent.parent / "dagfactory_configs"])
     assert result.report.problems == [] and len(result.dags()) >= 13
+
+
+def test_validate_never_imports_airflow_or_dag_factory() -> None:
+    code = ("import sys; from dagforge.cli import main; main(['validate', 'dagfactory_configs', 'tests/corpus/good']);"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'dagfactory')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).parent.parent)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr[-2000:]
