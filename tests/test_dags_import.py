@@ -10,6 +10,8 @@ from dagforge import localairflow
 from tests.conftest import REPO
 
 EXPECTED_COUNTRIES = ("AU", "BR", "DE", "ES", "FR", "IN", "JP", "MX", "NA", "NG", "NO", "RU", "ZA")
+EXPECTED_SOURCES = ("inventory", "orders", "web_events")
+SPLIT_ASSET = "dagforge://who/split"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +24,8 @@ def test_no_import_errors(imported: localairflow.ImportResult) -> None:
 
 
 def test_exact_dag_ids(imported: localairflow.ImportResult) -> None:
-    assert sorted(imported.dags) == sorted(f"who_country_{code}" for code in EXPECTED_COUNTRIES)
+    assert sorted(imported.dags) == sorted([*(f"who_country_{code}" for code in EXPECTED_COUNTRIES), "who_split",
+                                            *(f"ingest_{source}" for source in EXPECTED_SOURCES)])
 
 
 def _task(dag: Any) -> Any:
@@ -34,6 +37,24 @@ def test_country_code_survives_yaml_as_text(imported: localairflow.ImportResult,
     kwargs = _task(imported.dags[f"who_country_{code}"]).op_kwargs
     assert kwargs["country_code"] == code
     assert kwargs["bucket"] == "{{ var.value.dagforge_data_bucket }}"
+
+
+def test_split_updates_the_asset_the_countries_are_scheduled_on(imported: localairflow.ImportResult) -> None:
+    split = imported.dags["who_split"].get_task("split_countries")
+    assert [asset.uri for asset in split.outlets] == [SPLIT_ASSET]
+    condition = imported.dags["who_country_NA"].timetable.asset_condition
+    assert [asset.uri for asset in condition.objects] == [SPLIT_ASSET]
+    assert _task(imported.dags["who_country_NA"]).python_callable.__name__ == "country_from_split"
+
+
+@pytest.mark.parametrize("source", EXPECTED_SOURCES)
+def test_source_contract_reaches_the_callable(imported: localairflow.ImportResult, source: str) -> None:
+    from callables import ingest
+
+    kwargs = imported.dags[f"ingest_{source}"].get_task("landing_to_raw").op_kwargs
+    columns = ingest.parse_columns(kwargs["columns"])
+    ingest.check_contract(kwargs["source"], kwargs["file_format"], columns, kwargs["partition_key"])
+    assert kwargs["raw_prefix"] == f"raw/{source}"
 
 
 def test_defaults_layers_reach_the_dag(imported: localairflow.ImportResult) -> None:

@@ -1,4 +1,8 @@
-"""Country DAGs run by real Airflow (``dag.test()``) against the local S3; outputs checked row by row."""
+"""DAGs run by real Airflow (``dag.test()``) against the local S3; outputs checked row by row.
+
+``dag.test()`` does not trigger asset consumers, so the split and the countries run in order here,
+as the scheduler would run them on the asset event.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,20 @@ import csv
 import io
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from callables import s3 as s3io
-from dagforge import localairflow, sampledata
+from dagforge import localairflow, sampledata, sampledata_sources
 from dagforge.demo import WHO_SOURCE_KEY
 from tests.conftest import BUCKET_VARIABLE, REPO
 
 SPEC = sampledata.Spec(days=90)
 LOGICAL_DATE = datetime(2024, 3, 5, tzinfo=UTC)
+DS = "2024-03-05"
 
 pytestmark = pytest.mark.airflow
-
-
-@pytest.fixture(scope="module")
-def seeded_bucket(bucket: str, airflow_db: object) -> str:
-    s3io.write_bytes(s3io.hook(), bucket, WHO_SOURCE_KEY, sampledata.csv_bytes(SPEC))
-    os.environ[BUCKET_VARIABLE] = bucket
-    return bucket
 
 
 @pytest.fixture(scope="module")
@@ -35,32 +33,67 @@ def bucket(local_s3: object) -> str:  # module-scoped: the DAG runs share one se
     return name
 
 
+@pytest.fixture(scope="module")
+def seeded_bucket(bucket: str, airflow_db: object) -> str:
+    s3io.put(s3io.hook(), bucket, WHO_SOURCE_KEY, sampledata.csv_bytes(SPEC))
+    name, data = sampledata_sources.landed_file("orders", date.fromisoformat(DS))
+    s3io.put(s3io.hook(), bucket, f"landing/orders/date={DS}/{name}", data)
+    os.environ[BUCKET_VARIABLE] = bucket
+    return bucket
+
+
+@pytest.fixture(scope="module")
+def dags() -> dict[str, object]:
+    return localairflow.import_dags(REPO / "dags").dags
+
+
 def _expected(code: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(sampledata.csv_bytes(SPEC).decode()))
     return [row for row in reader if row["Country_code"] == code]
 
 
-@pytest.mark.parametrize("code", ["NA", "NO", "JP"])
-def test_country_dag_writes_its_rows(seeded_bucket: str, code: str) -> None:
-    dag = localairflow.import_dags(REPO / "dags").dags[f"who_country_{code}"]
-    assert localairflow.run_dag(dag, LOGICAL_DATE) == "success"
-    base = f"who/countries/country={code}/date=2024-03-05"
+def test_split_then_countries(seeded_bucket: str, dags: dict[str, object]) -> None:
+    assert localairflow.run_dag(dags["who_split"], LOGICAL_DATE) == "success"
     hook = s3io.hook()
-    rows = list(csv.DictReader(io.StringIO(s3io.read_bytes(hook, seeded_bucket, f"{base}/rows.csv").decode())))
-    assert rows == _expected(code)
-    summary = json.loads(s3io.read_bytes(hook, seeded_bucket, f"{base}/summary.json"))
-    assert summary["country_code"] == code
-    assert summary["rows"] == SPEC.days
-    assert summary["logical_date"] == "2024-03-05"
+    assert hook.check_for_key(f"who/split/date={DS}/_SUCCESS", seeded_bucket)
+    for code in ("NA", "NO"):
+        assert localairflow.run_dag(dags[f"who_country_{code}"], LOGICAL_DATE) == "success"
+        base = f"who/countries/country={code}/date={DS}"
+        rows = list(csv.DictReader(io.StringIO(s3io.get(hook, seeded_bucket, f"{base}/rows.csv").decode())))
+        assert rows == _expected(code)
+        summary = json.loads(s3io.get(hook, seeded_bucket, f"{base}/summary.json"))
+        assert (summary["country_code"], summary["rows"], summary["logical_date"]) == (code, SPEC.days, DS)
 
 
-def test_failing_callable_fails_the_run(seeded_bucket: str) -> None:
-    hook = s3io.hook()
-    hook.delete_objects(seeded_bucket, [WHO_SOURCE_KEY])
-    try:
-        dag = localairflow.import_dags(REPO / "dags").dags["who_country_AU"]
-        dag.get_task("process_country").retries = 0  # dag.test() would otherwise sit out the 5 min retry delay
-        assert localairflow.run_dag(dag, LOGICAL_DATE) == "failed"
-        assert not hook.check_for_key("who/countries/country=AU/date=2024-03-05/summary.json", seeded_bucket)
-    finally:
-        s3io.write_bytes(hook, seeded_bucket, WHO_SOURCE_KEY, sampledata.csv_bytes(SPEC))
+def test_country_without_a_split_fails_the_run(seeded_bucket: str, dags: dict[str, object]) -> None:
+    dag = dags["who_country_AU"]
+    dag.get_task("process_country").retries = 0  # type: ignore[attr-defined]  # dag.test() would sit out the delay
+    assert localairflow.run_dag(dag, datetime(2024, 3, 9, tzinfo=UTC)) == "failed"
+    assert not s3io.hook().check_for_key("who/countries/country=AU/date=2024-03-09/summary.json", seeded_bucket)
+
+
+def test_source_pipeline_lands_raw(seeded_bucket: str, dags: dict[str, object]) -> None:
+    assert localairflow.run_dag(dags["ingest_orders"], LOGICAL_DATE) == "success"
+    marker = json.loads(s3io.get(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS"))
+    assert marker["rows"] == 300 and marker["landing_key"] == f"landing/orders/date={DS}/orders.csv"
+    assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in marker["parts"])
+
+
+def test_run_conf_cannot_point_outside_the_landing_prefix(seeded_bucket: str, dags: dict[str, object]) -> None:
+    dag = dags["ingest_orders"]
+    dag.get_task("landing_to_raw").retries = 0  # type: ignore[attr-defined]
+    run = dag.test(  # type: ignore[attr-defined]
+        logical_date=datetime(2024, 3, 6, tzinfo=UTC), run_conf={"file_name": "../../who/x.csv"})
+    assert str(run.state) == "failed"
+    assert not s3io.hook().check_for_key("raw/orders/_runs/date=2024-03-06/_SUCCESS", seeded_bucket)
+
+
+def test_run_conf_may_name_another_landed_file(seeded_bucket: str, dags: dict[str, object]) -> None:
+    """The positive twin of the test above: the conf route works, so that failure was the guard."""
+    name, data = sampledata_sources.landed_file("orders", date(2024, 3, 7))
+    s3io.put(s3io.hook(), seeded_bucket, "landing/orders/date=2024-03-07/late-orders.csv", data)
+    run = dags["ingest_orders"].test(  # type: ignore[attr-defined]
+        logical_date=datetime(2024, 3, 7, tzinfo=UTC), run_conf={"file_name": "late-orders.csv"})
+    assert str(run.state) == "success"
+    marker = json.loads(s3io.get(s3io.hook(), seeded_bucket, "raw/orders/_runs/date=2024-03-07/_SUCCESS"))
+    assert marker["landing_key"].endswith("/late-orders.csv")
