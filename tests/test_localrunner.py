@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -113,4 +114,25 @@ def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: P
     assert "smoke run passed: who_country_NA success" in done.stdout
     assert re.search(r"all \d+ DAGs parsed", done.stderr)
     assert "triggered who_split run" in done.stderr  # the country DAG's asset producer ran first
+    assert _processes_using(home.resolve()) == []
+
+
+@pytest.mark.airflow
+def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
+    home = tmp_path / "runner"
+    proc = subprocess.Popen([sys.executable, "-m", "dagforge", "local-runner", "--port", "0", "--docker", "never",
+                             "--home", str(home), "--project-dir", str(REPO)], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # until the runner says it is serving
+            lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=90)
+    assert any(line.startswith("Airflow UI and REST API: http://127.0.0.1:") for line in lines), lines
+    assert code == 130
     assert _processes_using(home.resolve()) == []

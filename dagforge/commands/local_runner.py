@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import warnings
@@ -49,10 +50,21 @@ def run(args: argparse.Namespace) -> int:
     if not args.smoke and (args.docker == "always" or (args.docker == "auto" and docker_engine())):
         command = ["bash", str(project / DOCKER_SCRIPT), "start"]
         os.execvp(command[0], command)  # the script owns the Docker path from here
+    _stop_on_signals()
     options = RunnerOptions(project, (args.home or project / ".dagforge" / "local-runner").resolve(), args.host,
                             args.port, args.s3_port, schedule=not args.smoke,
                             parse_interval=5 if args.smoke else 30)
     return _smoke(options, args.smoke, args.timeout) if args.smoke else _serve(options, args.timeout)
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (a CI cancel, ``kill``) unwind the runner, which stops what it started.
+    Set explicitly: a process started in the background inherits an ignored SIGINT."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _progress(line: str) -> None:
