@@ -7,20 +7,18 @@ or, when the layout is too unusual to edit safely, a note left for a person.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from dagforge.errors import ConfigError
 from dagforge.hints import REMOVED_OPERATORS, callable_path, removed_key
-from dagforge.schema import SCHEMA_FILE, schema_dir
+from dagforge.schema import SCHEMA_FILE, operator_aliases, schema_dir
 from dagforge.values import format_duration
-from dagforge.yamlload import Document, JsonPath, load_text
+from dagforge.yamlload import Document, JsonPath, load_text, value_at
 
 RENAMES = {"schedule_interval": "schedule", "concurrency": "max_active_tasks",
            "task_concurrency": "max_active_tis_per_dag"}
@@ -65,7 +63,7 @@ def migrate_text(text: str, file: str, *, package: str = "callables", schema_ref
 def _edits(doc: Document, lines: list[str], package: str, manual: list[str]) -> Iterator[Edit]:
     yield from _operator_edits(doc, lines)
     for path, mark in doc.keys.items():
-        parent = _value_at(doc.data, path[:-1])
+        parent = value_at(doc.data, path[:-1])
         key = path[-1]
         if not isinstance(key, str) or not isinstance(parent, dict):
             continue
@@ -78,32 +76,19 @@ def _edits(doc: Document, lines: list[str], package: str, manual: list[str]) -> 
             yield edit
 
 
-@cache
 def operator_renames() -> dict[str, str]:
-    """Airflow 2 operator paths → their Airflow 3 home (from the generated registry)."""
-    registry: dict[str, Any] = json.loads((schema_dir() / "operators.json").read_text(encoding="utf-8"))
-    return {**registry["aliases"], **REMOVED_OPERATORS}
+    """Airflow 2 operator paths → their Airflow 3 home."""
+    return {**operator_aliases(), **REMOVED_OPERATORS}
 
 
 def _operator_edits(doc: Document, lines: list[str]) -> Iterator[Edit]:
     for path, mark in doc.values.items():
-        value = _value_at(doc.data, path) if path and path[-1] == "operator" else None
+        value = value_at(doc.data, path) if path and path[-1] == "operator" else None
         if isinstance(value, str) and value in operator_renames():
             start = mark.column - 1
             quoted = lines[mark.line - 1][start] in "'\""
             new = operator_renames()[value]
             yield Edit(mark.line, mark.column + int(quoted), value, new, mark.line, f"operator {value} → {new}")
-
-
-def _value_at(data: Any, path: JsonPath) -> Any:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(str(part))
-        elif isinstance(data, list) and isinstance(part, int):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _span(doc: Document, path: JsonPath) -> int:

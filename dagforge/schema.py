@@ -54,3 +54,10 @@ def validator(definition: str | None = None) -> Draft202012Validator:
     if definition is not None:
         schema = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
     return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+@cache
+def operator_aliases() -> dict[str, str]:
+    """Airflow 2 operator import paths → the Airflow 3 path of the same operator (from the registry)."""
+    registry = json.loads((schema_dir() / "operators.json").read_text(encoding="utf-8"))
+    return dict(registry["aliases"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from jsonschema import ValidationError
 
@@ -20,8 +20,8 @@ from dagforge.checks.schema_errors import translate
 from dagforge.checks.where import dag_problem
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
-from dagforge.schema import validator
-from dagforge.yamlload import Document
+from dagforge.schema import operator_aliases, validator
+from dagforge.yamlload import Document, JsonPath, value_at
 
 SECTIONS = ("default", "templates")
 DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
@@ -45,7 +45,24 @@ def check_document(doc: Document, definition: str | None = None) -> list[Problem
         hidden = tuple(f"{p.path}." for p in typos)  # what the schema says about a "DAG" that is a typo
         problems = typos + [p for p in problems if not f"{p.path}.".startswith(hidden)]
         problems.extend(check_instances(doc))
+        problems.extend(deprecated_operator_paths(doc))
     return unique(without_typo_echoes(problems))
+
+
+def deprecated_operator_paths(doc: Document) -> list[Problem]:
+    """Airflow 2 import paths still work on Airflow 3 but warn on every parse; name the new path."""
+    aliases = operator_aliases()
+    return [doc.problem(path, "operator-path-deprecated", f"'{value}' is an Airflow 2 import path, deprecated in "
+                        "Airflow 3", f"write '{aliases[value]}' (dagforge migrate does it)", severity="warning")
+            for path, value in _operators(doc)]
+
+
+def _operators(doc: Document) -> Iterator[tuple[JsonPath, str]]:
+    for path in doc.values:
+        if path and path[-1] == "operator":
+            value = value_at(doc.data, path)
+            if isinstance(value, str) and value in operator_aliases():
+                yield path, value
 
 
 def misspelled_sections(doc: Document) -> list[Problem]:

@@ -63,6 +63,18 @@ class Document:
         return Problem(self.file, where.line, where.column, format_path(path), code, message, hint, severity)
 
 
+def value_at(data: Any, path: JsonPath) -> Any:
+    """The value at ``path`` inside plain data, or None when the path does not lead anywhere."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def format_path(path: JsonPath) -> str:
     """``("a", 0, "b")`` → ``$.a[0].b``."""
     parts = ["$"]

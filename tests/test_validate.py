@@ -18,8 +18,9 @@ TASK = f"  tasks:\n    - task_id: hello\n      operator: {BASH}\n      bash_comm
 
 
 def problems_of(tmp_path: Path, text: str, name: str = "dags.yml") -> list[Problem]:
+    """The errors validate finds in ``text`` (warnings have their own tests)."""
     (tmp_path / name).write_text(text, encoding="utf-8")
-    return load_project([tmp_path]).report.sorted()
+    return [p for p in load_project([tmp_path]).report.sorted() if p.severity == "error"]
 
 
 def test_unknown_key_points_at_the_key_and_suggests_the_close_match(tmp_path: Path) -> None:
@@ -116,3 +117,11 @@ def test_validate_never_imports_airflow_or_dag_factory() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           cwd=Path(__file__).parent.parent)
     assert done.stdout.splitlines()[-1] == "[]", done.stderr[-2000:]
+
+
+def test_airflow2_operator_path_is_a_warning_naming_the_new_path(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text("d:\n  tasks:\n    t:\n      operator: airflow.operators.empty.EmptyOperator\n")
+    report = load_project([tmp_path]).report
+    [warning] = report.problems
+    assert (warning.severity, warning.code, warning.line, report.ok) == ("warning", "operator-path-deprecated", 4, True)
+    assert "'airflow.providers.standard.operators.empty.EmptyOperator'" in warning.hint
