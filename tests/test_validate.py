@@ -125,3 +125,11 @@ def test_airflow2_operator_path_is_a_warning_naming_the_new_path(tmp_path: Path)
     [warning] = report.problems
     assert (warning.severity, warning.code, warning.line, report.ok) == ("warning", "operator-path-deprecated", 4, True)
     assert "'airflow.providers.standard.operators.empty.EmptyOperator'" in warning.hint
+
+
+def test_project_config_files_point_editors_at_the_schema() -> None:
+    configs = Path(__file__).parent.parent / "dagfactory_configs"
+    for path in sorted(configs.glob("*.y*ml")):
+        schema = "defaults.schema.json" if path.stem == "defaults" else "dagforge.schema.json"
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/{schema}", path.name
