@@ -57,7 +57,8 @@ def _check_task(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[s
     if found.signature is None:
         yield dag_problem(doc, dag, (*path, arg), found.code, found.message, found.hint)
     elif arg == "python_callable":
-        for where, message, hint in argument_problems(task[arg], found.signature, task):
+        names = tuple(_kwargs(task))
+        for where, message, hint in argument_problems(task[arg], found.signature, len(_args(task)), names):
             yield dag_problem(doc, dag, (*path, *where), "callable-arguments", message, hint, key=True)
         yield from _bool_traps(doc, dag, path, task)
 
@@ -107,19 +108,24 @@ def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
     return Resolved(inspect.signature(target))
 
 
-def argument_problems(dotted: str, signature: inspect.Signature,
-                      task: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str, str]]:
+@cache  # thousands of instances of one template call one function with the same argument names
+def argument_problems(dotted: str, signature: inspect.Signature, arg_count: int,
+                      kwargs: tuple[str, ...]) -> tuple[tuple[JsonPath, str, str], ...]:
     """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
-    args, kwargs = _args(task), _kwargs(task)
+    return tuple(_argument_problems(dotted, signature, arg_count, kwargs))
+
+
+def _argument_problems(dotted: str, signature: inspect.Signature, arg_count: int,
+                       kwargs: tuple[str, ...]) -> Iterator[tuple[JsonPath, str, str]]:
     params = signature.parameters
     positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     takes_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
     takes_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
     function = dotted.rsplit(".", 1)[-1]
-    if len(args) > len(positional) and not takes_varargs:
+    if arg_count > len(positional) and not takes_varargs:
         yield ("op_args",), f"{function}() takes {len(positional)} positional argument(s), " \
-            f"op_args gives {len(args)}", ""
-    filled = {p.name for p in positional[: len(args)]}
+            f"op_args gives {arg_count}", ""
+    filled = {p.name for p in positional[:arg_count]}
     for key in kwargs:
         if key in filled:
             yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
