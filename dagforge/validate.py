@@ -17,7 +17,7 @@ from dagforge.checks.callables import DEFAULT_PACKAGES, check_callables
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
 from dagforge.checks.schema_errors import translate
-from dagforge.checks.where import dag_problem
+from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 from dagforge.schema import operator_aliases, validator
@@ -104,28 +104,29 @@ def unique(problems: Iterable[Problem]) -> list[Problem]:
 
 def check_dags(doc: Document, dags: Iterable[ExpandedDag],
                packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Problem]:
-    """Problems of the expanded DAGs of one file: task graph and callables, located in ``doc``."""
+    """Problems of the expanded DAGs of one file: dag ids, task graph, schedules and callables, located in ``doc``."""
     problems: list[Problem] = []
+    findings: list[Finding] = []
     for dag in dags:
         if dag.origin.template_path is not None and not DAG_ID.fullmatch(dag.dag_id):
             problems.append(doc.problem(dag.origin.path, "invalid-dag-id", f"the template makes dag_id "
                                         f"'{dag.dag_id}', which Airflow rejects", "use instance values with letters, "
                                         "digits, '_', '.' and '-' only, or a filter such as {name|slug}"))
-        problems.extend(check_graph(doc, dag))
-        problems.extend(check_schedule_form(doc, dag))
-        problems.extend(check_callables(doc, dag, packages))
-    return problems
+        findings.extend(check_graph(dag))
+        findings.extend(check_schedule_form(dag))
+        findings.extend(check_callables(doc, dag, packages))
+    return problems + locate(doc, findings)
 
 
-def check_schedule_form(doc: Document, dag: ExpandedDag) -> list[Problem]:
+def check_schedule_form(dag: ExpandedDag) -> list[Finding]:
     """dag-factory 1.1 builds ``schedule: {datasets: [...]}`` on Airflow 2 only; on Airflow 3 the DAG fails."""
     schedule = dag.config.get("schedule")
     if not isinstance(schedule, dict) or set(schedule) != {"datasets"} or not isinstance(schedule["datasets"], list):
         return []
     uris = ", ".join(f'"{uri}"' for uri in schedule["datasets"])
-    return [dag_problem(doc, dag, ("schedule",), "asset-schedule-form", "dag-factory 1.1 turns `schedule: {datasets: "
-                        "[...]}` into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
-                        f"for Airflow 3 write `schedule: [{uris}]`", key=True, severity="warning")]
+    return [Finding(dag, ("schedule",), "asset-schedule-form", "dag-factory 1.1 turns `schedule: {datasets: [...]}` "
+                    "into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
+                    f"for Airflow 3 write `schedule: [{uris}]`", key=True, severity="warning")]
 
 
 def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:

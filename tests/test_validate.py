@@ -53,10 +53,28 @@ def test_problem_from_the_template_body_points_at_the_instance_and_names_the_tem
     text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
             "      tasks:\n        - task_id: t\n          operator: airflow.operators.python.PythonOperator\n"
             "          python_callable: callables.who.process_country\n          op_kwargs: {country_code: '{code}'}\n"
-            "    instances:\n      - {code: AU}\n      - {code: BR}\n")
-    problems = problems_of(tmp_path, text)
-    assert [(p.code, p.line) for p in problems] == [("callable-arguments", 12), ("callable-arguments", 13)]
-    assert "from the template at line 10" in problems[0].message and "c_AU" in problems[0].message
+            "    instances:\n      - {code: AU}\n")
+    [problem] = problems_of(tmp_path, text)
+    assert (problem.code, problem.line) == ("callable-arguments", 12)
+    assert problem.message.endswith("(in DAG 'c_AU' from the template at line 10)")
+
+
+def test_one_mistake_in_a_template_is_one_problem_however_many_instances(tmp_path: Path) -> None:
+    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+            f"      tasks:\n        - {{task_id: t, operator: {BASH}, bash_command: echo, dependencies: [s]}}\n"
+            "    instances:\n      - {code: AU}\n      - {code: BR}\n      - {code: CL}\n")
+    [problem] = problems_of(tmp_path, text)
+    assert (problem.code, problem.line) == ("unknown-dependency", 9)
+    assert "(in 3 DAGs, first 'c_AU', from the template at line 7)" in problem.message
+
+
+def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(tmp_path: Path) -> None:
+    text = ("d:\n  tasks:\n    - task_id: t\n      operator: airflow.providers.standard.operators.python.PythonOperator\n"
+            "      python_callable: callables.who.output_keys\n"
+            "      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.message == "output_keys() has no parameter 'contry_code'"
+    assert problem.hint == "did you mean 'country_code'?"
 
 
 def test_dag_id_duplicated_across_files_names_the_first_definition(tmp_path: Path) -> None:

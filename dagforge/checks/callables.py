@@ -15,10 +15,9 @@ from functools import cache
 from typing import Any
 
 from dagforge.checks.graph import tasks_of
-from dagforge.checks.where import dag_problem
+from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
-from dagforge.hints import did_you_mean
-from dagforge.problems import Problem
+from dagforge.hints import close_matches, did_you_mean
 from dagforge.yamlload import Document, JsonPath
 
 DEFAULT_PACKAGES = ("callables",)
@@ -42,8 +41,8 @@ class Resolved:
     hint: str = ""
 
 
-def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Problem]:
-    problems: list[Problem] = []
+def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Finding]:
+    problems: list[Finding] = []
     for _, path, task in tasks_of(dag.config):
         for arg in CALLABLE_ARGS:
             if isinstance(task.get(arg), str) and DOTTED.match(task[arg]):  # else the schema already said
@@ -52,24 +51,24 @@ def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = D
 
 
 def _check_task(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], arg: str,
-                packages: tuple[str, ...]) -> Iterator[Problem]:
+                packages: tuple[str, ...]) -> Iterator[Finding]:
     found = resolve(task[arg], packages)
     if found.signature is None:
-        yield dag_problem(doc, dag, (*path, arg), found.code, found.message, found.hint)
+        yield Finding(dag, (*path, arg), found.code, found.message, found.hint)
     elif arg == "python_callable":
         names = tuple(_kwargs(task))
         for where, message, hint in argument_problems(task[arg], found.signature, len(_args(task)), names):
-            yield dag_problem(doc, dag, (*path, *where), "callable-arguments", message, hint, key=True)
+            yield Finding(dag, (*path, *where), "callable-arguments", message, hint, key=True)
         yield from _bool_traps(doc, dag, path, task)
 
 
-def _bool_traps(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any]) -> Iterator[Problem]:
+def _bool_traps(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any]) -> Iterator[Finding]:
     """``country_code: NO`` reaches the callable as ``False``: almost never what was meant."""
     for key, value in _kwargs(task).items():
         cpath = (*path, "op_kwargs", key)
         for written_at in ((*dag.origin.path, *cpath), (*dag.origin.path, "dag", *cpath)):
             if isinstance(value, bool) and written_at in doc.bool_traps:
-                yield dag_problem(doc, dag, cpath, "bool-trap", f"{doc.bool_traps[written_at]} was read as the "
+                yield Finding(dag, cpath, "bool-trap", f"{doc.bool_traps[written_at]} was read as the "
                                   f"boolean {str(value).lower()} (YAML 1.1)",
                                   f'quote it if you mean text: "{doc.bool_traps[written_at]}"')
 
@@ -126,13 +125,15 @@ def _argument_problems(dotted: str, signature: inspect.Signature, arg_count: int
         yield ("op_args",), f"{function}() takes {len(positional)} positional argument(s), " \
             f"op_args gives {arg_count}", ""
     filled = {p.name for p in positional[:arg_count]}
+    meant: set[str] = set()  # parameters a misspelled key stands for: missing them is the same mistake
     for key in kwargs:
         if key in filled:
             yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
         elif key not in params and not takes_kwargs:
+            meant.update(close_matches(key, params, n=1))
             yield ("op_kwargs", key), f"{function}() has no parameter '{key}'", did_you_mean(key, params)
     missing = [p.name for p in params.values() if p.default is p.empty and p.kind not in (
-        p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in filled | set(kwargs) | CONTEXT_KEYS]
+        p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in filled | set(kwargs) | CONTEXT_KEYS | meant]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
         yield ("op_kwargs",), f"{function}() needs {names}, which op_args/op_kwargs do not give", \

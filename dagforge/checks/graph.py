@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from dagforge.checks.where import dag_problem
+from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.hints import did_you_mean
-from dagforge.problems import Problem
-from dagforge.yamlload import Document, JsonPath
+from dagforge.yamlload import JsonPath
 
 Task = tuple[str, JsonPath, Mapping[str, Any]]
 
@@ -25,24 +24,21 @@ def tasks_of(config: Mapping[str, Any]) -> list[Task]:
     return []
 
 
-def check_graph(doc: Document, dag: ExpandedDag) -> list[Problem]:
+def check_graph(dag: ExpandedDag) -> list[Finding]:
     tasks = tasks_of(dag.config)
-    problems = list(_duplicates(doc, dag, tasks))
-    problems.extend(_references(doc, dag, tasks))
-    problems.extend(_cycles(doc, dag, tasks))
-    return problems
+    return [*_duplicates(dag, tasks), *_references(dag, tasks), *_cycles(dag, tasks)]
 
 
-def _duplicates(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+def _duplicates(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     seen: set[str] = set()
     for task_id, path, _ in tasks:
         if task_id in seen:
-            yield dag_problem(doc, dag, (*path, "task_id"), "duplicate-task-id",
+            yield Finding(dag, (*path, "task_id"), "duplicate-task-id",
                               f"task_id '{task_id}' is used twice in this DAG", "rename one of the tasks")
         seen.add(task_id)
 
 
-def _references(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+def _references(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     ids = {task_id for task_id, _, _ in tasks}
     groups = dag.config.get("task_groups")
     group_names = set(groups) if isinstance(groups, dict) else set()
@@ -50,21 +46,21 @@ def _references(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[
         deps = task.get("dependencies")
         for index, dep in enumerate(deps if isinstance(deps, list) else []):
             if dep not in ids and dep not in group_names:
-                yield dag_problem(doc, dag, (*path, "dependencies", index), "unknown-dependency",
+                yield Finding(dag, (*path, "dependencies", index), "unknown-dependency",
                                   f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
                                   did_you_mean(str(dep), ids - {task_id}))
         group = task.get("task_group_name")
         if isinstance(group, str) and group not in group_names:
-            yield dag_problem(doc, dag, (*path, "task_group_name"), "unknown-task-group",
+            yield Finding(dag, (*path, "task_group_name"), "unknown-task-group",
                               f"task group '{group}' is not defined under task_groups",
                               did_you_mean(group, group_names))
 
 
-def _cycles(doc: Document, dag: ExpandedDag, tasks: list[Task]) -> Iterator[Problem]:
+def _cycles(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     upstream = {task_id: [d for d in (t.get("dependencies") or []) if isinstance(d, str)] for task_id, _, t in tasks}
     paths = {task_id: path for task_id, path, _ in tasks}
     for cycle in find_cycles(upstream):
-        yield dag_problem(doc, dag, (*paths[cycle[0]], "dependencies"), "dependency-cycle",
+        yield Finding(dag, (*paths[cycle[0]], "dependencies"), "dependency-cycle",
                           f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
                           "remove one of these dependencies")
 
