@@ -69,7 +69,8 @@ def test_one_mistake_in_a_template_is_one_problem_however_many_instances(tmp_pat
 
 
 def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(tmp_path: Path) -> None:
-    text = ("d:\n  tasks:\n    - task_id: t\n      operator: airflow.providers.standard.operators.python.PythonOperator\n"
+    text = ("d:\n  tasks:\n    - task_id: t\n"
+            "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
             "      python_callable: callables.who.output_keys\n"
             "      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n")
     [problem] = problems_of(tmp_path, text)
