@@ -81,9 +81,12 @@ $(COMPAT_VENV)/.installed: $(COMPAT_LOCK)
 	@$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(COMPAT_LOCK)
 	@touch $@
 
-test-compat: $(COMPAT_VENV)/.installed ## DAG import + end-to-end tests on another Airflow (AIRFLOW=2.11.2, venv .venv-compat-$(AIRFLOW))
+test-compat: $(COMPAT_VENV)/.installed ## config check + DAG import + end-to-end tests on another Airflow (AIRFLOW=2.11.2)
 	@$(COMPAT_VENV)/bin/python -c 'import airflow; print("Airflow", airflow.__version__)'
-	@$(COMPAT_VENV)/bin/python -m pytest -q $(COMPAT_TESTS)
+	@status=0; \
+	$(COMPAT_VENV)/bin/python -m dagforge compat --airflow-version $(AIRFLOW) dagfactory_configs || status=1; \
+	$(COMPAT_VENV)/bin/python -m pytest -q $(COMPAT_TESTS) || status=1; \
+	exit $$status
 
 compat-lock: ## freeze requirements/lock-$(AIRFLOW).txt from requirements/compat-$(AIRFLOW).in (CONSTRAINTS=airflow constraints file)
 	@test -n "$(CONSTRAINTS)" || { echo "set CONSTRAINTS=path/to/constraints-$(AIRFLOW) file"; exit 2; }

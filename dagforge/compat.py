@@ -18,7 +18,7 @@ from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 
 Version = tuple[int, ...]
-Where = Literal["dag_key", "task_key", "import"]
+Where = Literal["dag_key", "task_key", "import", "schedule_uris"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Feature:
     """A config feature that only works from ``since`` and/or before ``until`` (exclusive)."""
 
     name: str
-    where: Where  # a DAG-level key, a task-level key, or an import path prefix in any string value
+    where: Where  # a DAG-level key, a task-level key, an import path prefix in any string, or a schedule form
     since: Version = (0,)
     until: Version | None = None
     hint: str = ""
@@ -43,6 +43,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("airflow.sdk.", "import", since=(3, 0), hint="on Airflow 2 import from airflow.models / airflow.datasets"),
     Feature("airflow.timetables.assets.", "import", since=(3, 0), hint="on Airflow 2 use a Dataset schedule"),
     Feature("airflow.datasets.", "import", until=(3, 0), hint="Datasets became Assets: use airflow.sdk.Asset"),
+    # dag-factory 1.1.0 turns a list of URI strings into assets on Airflow 3 only; on Airflow 2 it
+    # needs `schedule: {datasets: [...]}`, which in turn fails on Airflow 3 (measured on both).
+    Feature("schedule: [asset URI, ...]", "schedule_uris", since=(3, 0),
+            hint="on Airflow 2 with dag-factory 1.1.0 write 'schedule: {datasets: [URI, ...]}' "
+                 "(Airflow 2 only) or have the build stage convert the list"),
     Feature("airflow.providers.standard.", "import", since=(2, 10), package_until=(3, 0),
             hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
                  "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in"),
@@ -92,24 +97,36 @@ def features_used(config: dict[str, Any]) -> set[str]:
     """Names of the table's features that one expanded DAG config uses."""
     task_keys = {key for task in _tasks(config) for key in task}
     strings = list(_strings(config))
+    schedule = config.get("schedule")
+    uris = isinstance(schedule, list) and any(isinstance(item, str) for item in schedule)
     used = set()
     for feature in FEATURES:
         if ((feature.where == "dag_key" and feature.name in config)
                 or (feature.where == "task_key" and feature.name in task_keys)
-                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))):
+                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))
+                or (feature.where == "schedule_uris" and uris)):
             used.add(feature.name)
     return used
 
 
 def check_version(dags: Iterable[ExpandedDag], airflow_version: str) -> list[Problem]:
-    """A problem for every feature a DAG uses that does not work on ``airflow_version``."""
+    """An error for every DAG using a feature that cannot work on ``airflow_version``, and one warning
+    per feature that needs an extra package there (at its first DAG: the fix is project-wide)."""
     version = parse_version(airflow_version)
-    problems = []
+    problems: list[Problem] = []
+    needing_package: dict[str, list[ExpandedDag]] = {}
     for dag in dags:
         for feature in FEATURES:
             severity = verdict(feature, version)
             if severity and feature.name in features_used(dag.config):
-                problems.append(_problem(dag, feature, airflow_version, severity))
+                if severity == "error":
+                    problems.append(_problem(dag, feature, airflow_version, severity))
+                else:
+                    needing_package.setdefault(feature.name, []).append(dag)
+    for feature in FEATURES:
+        users = needing_package.get(feature.name, [])
+        if users:
+            problems.append(_problem(users[0], feature, airflow_version, "warning", len(users)))
     return problems
 
 
@@ -122,13 +139,14 @@ def verdict(feature: Feature, version: Version) -> str | None:
     return None
 
 
-def _problem(dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str) -> Problem:
+def _problem(dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str, users: int = 1) -> Problem:
     limits = [f"Airflow >= {_show(feature.since)}" if feature.since > (0,) else "",
               f"Airflow < {_show(feature.until)}" if feature.until else ""]
     needs = " and ".join(limit for limit in limits if limit)
     what = f"'{feature.name}'" + (" imports" if feature.where == "import" else "")
     message = (f"DAG '{dag.dag_id}' uses {what}, which needs {needs}; the target is Airflow {airflow_version}"
                if severity == "error" else
-               f"DAG '{dag.dag_id}' uses {what}: on Airflow {airflow_version} that needs an extra package")
+               f"{users} DAG(s), first '{dag.dag_id}', use {what}: on Airflow {airflow_version} that needs an "
+               "extra package")
     return Problem(dag.origin.file, dag.origin.line, 1, f"$.{dag.dag_id}", "airflow-version", message,
                    feature.hint, severity)

@@ -1,0 +1,36 @@
+"""``dagforge compat --airflow-version X``: the config features that cannot work on Airflow X."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dagforge.compat import check_version
+from dagforge.project import load_project
+
+ORDER = 45
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "compat", help="report config features that do not work on a given Airflow version",
+        description="Expand the configs (no Airflow needed) and check every DAG against dagforge's table of "
+                    "features per Airflow version (dagforge/compat.py): keys removed in Airflow 3, Airflow 3-only "
+                    "keys and schedules, imports that moved. Exit 1 when a DAG cannot work on that version.")
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path("dagfactory_configs")], metavar="PATH",
+                        help="config files or folders (default: dagfactory_configs)")
+    parser.add_argument("--airflow-version", required=True, help="target Airflow version, e.g. 2.11.2")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.paths)
+    dags = [dag for result in project.files for dag in result.dags]
+    problems = sorted(check_version(dags, args.airflow_version))
+    for problem in problems:
+        print(problem.format())
+    errors = sum(p.severity == "error" for p in problems)
+    print(f"Airflow {args.airflow_version}: {len(dags)} DAG(s), {errors} error(s), "
+          f"{len(problems) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
