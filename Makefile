@@ -123,3 +123,9 @@ validate: install ## dagforge validate dagfactory_configs/: every problem, with 
 
 bench-validate: install ## validate time for 4,000 template instances (goal: under 1 s)
 	@$(BIN)/python bench/validate.py
+
+# The S3 callables (docs/callables.md).
+.PHONY: bench-s3
+
+bench-s3: install ## WHO split family vs one full read per country, in the local S3 (about 4 min)
+	@$(BIN)/python bench/s3.py
