@@ -1,29 +1,30 @@
 """Check loaded documents against the schema and the expanded DAGs against each other.
 
 Two entry points per file: :func:`check_document` (the file as written: schema, template
-instances) and :func:`check_dags` (the DAGs it expands to: task graph, callables). Both return
-problems, never raise, and never import Airflow.
+instances, section names, operator paths) and :func:`check_dags` (the DAGs it expands to: dag ids,
+task graph, schedules, callables). Both return problems, never raise, and never import Airflow;
+each check lives in its own module under ``dagforge/checks/``.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from jsonschema import ValidationError
 
 from dagforge.checks.callables import DEFAULT_PACKAGES, check_callables
+from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
+from dagforge.checks.schedules import check_schedule_form
 from dagforge.checks.schema_errors import translate
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
-from dagforge.schema import operator_aliases, validator
-from dagforge.yamlload import Document, JsonPath, value_at
+from dagforge.schema import validator
+from dagforge.yamlload import Document
 
-SECTIONS = ("default", "templates")
 DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 
@@ -47,35 +48,6 @@ def check_document(doc: Document, definition: str | None = None) -> list[Problem
         problems.extend(check_instances(doc))
         problems.extend(deprecated_operator_paths(doc))
     return unique(without_typo_echoes(problems))
-
-
-def deprecated_operator_paths(doc: Document) -> list[Problem]:
-    """Airflow 2 import paths still work on Airflow 3 but warn on every parse; name the new path."""
-    aliases = operator_aliases()
-    return [doc.problem(path, "operator-path-deprecated", f"'{value}' is an Airflow 2 import path, deprecated in "
-                        "Airflow 3", f"write '{aliases[value]}' (dagforge migrate does it)", severity="warning")
-            for path, value in _operators(doc)]
-
-
-def _operators(doc: Document) -> Iterator[tuple[JsonPath, str]]:
-    for path in doc.values:
-        if path and path[-1] == "operator":
-            value = value_at(doc.data, path)
-            if isinstance(value, str) and value in operator_aliases():
-                yield path, value
-
-
-def misspelled_sections(doc: Document) -> list[Problem]:
-    """``defualt:`` or ``template:`` read as a DAG id: say what it is close to instead of "tasks missing"."""
-    problems = []
-    for key, value in doc.data.items():
-        if key in SECTIONS or not isinstance(value, dict) or "tasks" in value:
-            continue
-        match = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
-        if match:
-            problems.append(doc.problem((key,), "unknown-key", f"unknown top-level key '{key}' (read as a DAG "
-                                        "without tasks)", f"did you mean '{match[0]}'?", key=True))
-    return problems
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
@@ -116,17 +88,6 @@ def check_dags(doc: Document, dags: Iterable[ExpandedDag],
         findings.extend(check_schedule_form(dag))
         findings.extend(check_callables(doc, dag, packages))
     return problems + locate(doc, findings)
-
-
-def check_schedule_form(dag: ExpandedDag) -> list[Finding]:
-    """dag-factory 1.1 builds ``schedule: {datasets: [...]}`` on Airflow 2 only; on Airflow 3 the DAG fails."""
-    schedule = dag.config.get("schedule")
-    if not isinstance(schedule, dict) or set(schedule) != {"datasets"} or not isinstance(schedule["datasets"], list):
-        return []
-    uris = ", ".join(f'"{uri}"' for uri in schedule["datasets"])
-    return [Finding(dag, ("schedule",), "asset-schedule-form", "dag-factory 1.1 turns `schedule: {datasets: [...]}` "
-                    "into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
-                    f"for Airflow 3 write `schedule: [{uris}]`", key=True, severity="warning")]
 
 
 def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:
