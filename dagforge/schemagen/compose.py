@@ -157,6 +157,7 @@ def operator_defs(registry: Schema) -> dict[str, Schema]:
 
 def structure_defs(registry: Schema) -> dict[str, Schema]:
     base = {k: arg_schema(v) for k, v in registry["base"].items()}
+    base.update(inlets=TASK_KEYS["inlets"], outlets=TASK_KEYS["outlets"])
     return {
         "defaultArgs": {"type": "object", "additionalProperties": False, "x-dagforge-code": "unknown-key",
                         "properties": {**base, "start_date": ref("date"), "end_date": ref("date")}},
