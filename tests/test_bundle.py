@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from dagforge import localairflow
 from dagforge.bundle import BundleError, BundleOptions, build_bundle, import_closure, probe
@@ -52,6 +56,26 @@ def test_requirements_start_with_the_constraint_and_pin_what_the_image_lacks(lay
     assert {"dag-factory", "pandas", "pyarrow"} <= set(pins)
     assert all(pins[name] == lock[name] for name in ("dag-factory", "pandas", "pyarrow"))
     assert "apache-airflow" not in pins and "boto3" not in pins  # the image has them
+
+
+def _third_party_imports(folder: Path) -> set[str]:
+    names: set[str] = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"__future__", "dagforge", "callables", "airflow"}
+
+
+@pytest.mark.parametrize("version", ["3.3.1", "2.11.2"])
+def test_every_third_party_import_is_in_the_image_or_pinned(layout: Path, version: str) -> None:
+    distributions = importlib.metadata.packages_distributions()
+    needed = {canonicalize_name(d) for name in _third_party_imports(layout / "dags") for d in distributions[name]}
+    image = (REPO / "requirements" / f"mwaa-{version}-image.txt").read_text().split()
+    pinned = [line.split("==")[0] for line in (REPO / "requirements" / f"mwaa-{version}.txt").read_text().splitlines()]
+    assert needed - {canonicalize_name(n) for n in [*image, *pinned]} == set()
 
 
 def test_startup_script_turns_telemetry_off_and_is_valid_bash(layout: Path) -> None:

@@ -64,13 +64,17 @@ def main() -> None:
     roots = [line.split("#")[0].strip() for line in (ROOT / "requirements/mwaa.in").read_text().splitlines()]
     roots += args.extra
     pins = constraints(args.constraints)
-    names = sorted(closure([r for r in roots if r], image_packages(args.bom)))
+    present = image_packages(args.bom)
+    names = sorted(closure([r for r in roots if r], present))
     lines = [f'--constraint "{CONSTRAINT_URL.format(airflow=args.airflow)}"',
              f"# What the MWAA {args.airflow} image lacks for dagforge's DAGs (tools/mwaa_requirements.py).",
              *(f"{name}=={pins.get(name) or metadata.version(name)}" for name in names)]
     out = ROOT / f"requirements/mwaa-{args.airflow}.txt"
     out.write_text("\n".join(lines) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}: {len(names)} pins")
+    image = ROOT / f"requirements/mwaa-{args.airflow}-image.txt"
+    image.write_text(f"# Python distributions in the MWAA {args.airflow} image (from its bill of materials).\n"
+                     + "".join(f"{name}\n" for name in sorted(present)))
+    print(f"wrote {out.relative_to(ROOT)}: {len(names)} pins; {image.relative_to(ROOT)}: {len(present)} names")
 
 
 if __name__ == "__main__":
