@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from airflow.providers.amazon.aws.hooks.s3 import S3Hook
@@ -87,6 +87,17 @@ def get(s3: S3Hook, bucket: str, key: str, byte_range: tuple[int, int] | None = 
     return body
 
 
+def stream(s3: S3Hook, bucket: str, key: str) -> IO[bytes]:
+    """The object's body as a stream, for readers that parse while it downloads (no whole copy in
+    memory); a missing object raises :class:`MissingObjectError`."""
+    conn = client(s3)
+    try:
+        body: IO[bytes] = conn.get_object(Bucket=check_bucket(bucket), Key=key)["Body"]
+    except conn.exceptions.NoSuchKey as exc:
+        raise MissingObjectError(f"s3://{bucket}/{key} does not exist") from exc
+    return body
+
+
 def get_or_none(s3: S3Hook, bucket: str, key: str) -> bytes | None:
     """The object, or ``None`` when it does not exist (one GET, no HEAD first)."""
     try:
@@ -95,8 +106,9 @@ def get_or_none(s3: S3Hook, bucket: str, key: str) -> bytes | None:
         return None
 
 
-def put(s3: S3Hook, bucket: str, key: str, data: bytes) -> None:
-    """Write ``data`` to ``key`` in one PUT (S3 makes it visible whole or not at all)."""
+def put(s3: S3Hook, bucket: str, key: str, data: bytes | IO[bytes]) -> None:
+    """Write ``data`` (bytes, or a seekable binary file) to ``key`` in one PUT (S3 makes it visible
+    whole or not at all)."""
     client(s3).put_object(Bucket=check_bucket(bucket), Key=key, Body=data)
 
 

@@ -23,7 +23,6 @@ from callables import s3 as s3io
 from callables import who
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
 
 __all__ = ["split_countries", "country_from_split"]
@@ -47,61 +46,42 @@ def split_keys(split_prefix: str, ds: str) -> tuple[str, str]:
     return f"{base}/{PACK}", f"{base}/{MARKER}"
 
 
-def read_who_arrow(data: bytes, source: str = "<bytes>") -> pa.Table:
-    """Parse WHO CSV bytes with pyarrow, typed as :func:`callables.who.read_who_csv` types them.
+def country_runs(table: pa.Table) -> tuple[pa.Table, list[tuple[str, int, int]]]:
+    """``(table, [(code, start, rows)])`` in code order, each code's rows contiguous in ``table``.
 
-    Codes stay text (``NA`` is Namibia, "Other" has an empty code), counts are nullable int64
-    (empty stays null, negatives are kept), ``Date_reported`` is a date.
+    The WHO file lists each country's rows together, so usually the rows are only sliced (no copy);
+    a file whose countries are interleaved is sorted first.
     """
-    import pyarrow as pa
-    from pyarrow import csv
-
-    header = data.split(b"\n", 1)[0].decode("utf-8-sig").strip().split(",")
-    who._check_columns(header, source)
-    types = {"Date_reported": pa.date32(), "Country_code": pa.string(), "Country": pa.string(),
-             "WHO_region": pa.string(), **{col: pa.int64() for col in who.COUNT_COLUMNS}}
-    options = csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=False,
-                                 include_columns=list(who.COLUMNS))
-    try:
-        table = csv.read_csv(io.BytesIO(data), convert_options=options)
-    except pa.ArrowInvalid as exc:
-        raise who.WhoDataError(f"{source}: {exc}") from exc
-    _check_codes(table, source)
-    return table
-
-
-def _check_codes(table: pa.Table, source: str) -> None:
     import pyarrow.compute as pc
 
-    bad = pc.invert(pc.match_substring_regex(table["Country_code"], r"^([A-Z]{2})?$"))
-    rows = pc.indices_nonzero(bad).to_pylist()
-    if rows:
-        values = table["Country_code"].take(rows[:5]).to_pylist()
-        shown = ", ".join(f"line {row + 2}: {value!r}" for row, value in zip(rows[:5], values, strict=True))
-        raise who.WhoDataError(f"{source}: {len(rows)} row(s) with a Country_code that is neither two capital "
-                               f"letters nor empty ({shown})")
+    runs = pc.run_end_encode(table["Country_code"].combine_chunks())
+    codes, ends = runs.values.to_pylist(), runs.run_ends.to_pylist()
+    if len(set(codes)) < len(codes):  # a code in several runs: group them
+        return country_runs(table.take(pc.sort_indices(table, [("Country_code", "ascending")])))
+    starts = [0, *ends[:-1]]
+    return table, sorted((code, start, end - start) for code, start, end in zip(codes, starts, ends, strict=True))
 
 
-def pack_countries(table: pa.Table) -> tuple[bytes, dict[str, dict[str, Any]]]:
-    """Sort by code then date; one Parquet file per code, concatenated; and the index of the parts."""
-    import pyarrow.compute as pc
+def pack_countries(table: pa.Table) -> tuple[io.BytesIO, dict[str, dict[str, Any]]]:
+    """One Parquet file per code (rows by date), concatenated in code order, and the index of the parts.
+
+    The pack is returned as the buffer it was written to (rewound), so it is uploaded without a copy.
+    """
     import pyarrow.parquet as pq
 
-    table = table.take(pc.sort_indices(table, [("Country_code", "ascending"), ("Date_reported", "ascending")]))
-    runs = pc.run_end_encode(table["Country_code"].combine_chunks())  # sorted: one run per code
+    table, runs = country_runs(table)
     pack = io.BytesIO()
     index: dict[str, dict[str, Any]] = {}
-    start = 0
-    for code, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
-        part = table.slice(start, end - start)
+    for code, start, rows in runs:
+        part = table.slice(start, rows).sort_by("Date_reported")
         offset = pack.tell()
         pq.write_table(part, pack, compression="snappy")
         blob = pack.getbuffer()[offset:]
-        index[code] = {"offset": offset, "length": len(blob), "rows": end - start,
+        index[code] = {"offset": offset, "length": len(blob), "rows": rows,
                        "country": part["Country"][0].as_py(), "sha256": hashlib.sha256(blob).hexdigest()}
         blob.release()
-        start = end
-    return pack.getvalue(), index
+    pack.seek(0)
+    return pack, index
 
 
 def split_countries(bucket: str, source_key: str, split_prefix: str, ds: str,
@@ -120,7 +100,7 @@ def split_countries(bucket: str, source_key: str, split_prefix: str, ds: str,
     hook = s3io.hook(aws_conn_id)
     s3io.delete(hook, bucket, marker_key)  # from here until the new marker, readers wait; a failure leaves none
     source = f"s3://{bucket}/{source_key}"
-    pack, index = pack_countries(read_who_arrow(s3io.get(hook, bucket, source_key), source))
+    pack, index = pack_countries(who.read_who(s3io.stream(hook, bucket, source_key), source))
     marker = {"format": INDEX_FORMAT, "source": source, "ds": ds, "pack_key": pack_key,
               "rows": sum(part["rows"] for part in index.values()), "countries": index}
     s3io.put(hook, bucket, pack_key, pack)
@@ -140,8 +120,8 @@ def read_index(hook: Any, bucket: str, marker_key: str) -> dict[str, Any]:
     return index
 
 
-def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pd.DataFrame:
-    """One part of the pack (one ranged GET), checked against the index, typed like ``read_who_csv``."""
+def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pa.Table:
+    """One part of the pack (one ranged GET), checked against the index: a country's rows by date."""
     import pyarrow.parquet as pq
 
     part = index["countries"].get(code)
@@ -151,16 +131,7 @@ def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pd.Da
     if hashlib.sha256(blob).hexdigest() != part["sha256"]:
         raise SplitChangedError(f"s3://{bucket}/{index['pack_key']} changed under its index while reading "
                                 f"{code}: the split was re-run; retry this task")
-    return _to_pandas(pq.read_table(io.BytesIO(blob)))
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    import pandas as pd
-    import pyarrow as pa
-
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype()}
-    frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get, date_as_object=True)
-    return frame
+    return pq.read_table(io.BytesIO(blob))
 
 
 def country_from_split(country_code: str, bucket: str, split_prefix: str, output_prefix: str, ds: str,

@@ -65,12 +65,18 @@ def test_country_from_split_equals_filtering_the_whole_file(seeded: str, split: 
 
 def test_part_keeps_types_nulls_negatives_and_dates(seeded: str, split: dict[str, object]) -> None:
     hook = s3io.hook()
-    frame = who_split.read_part(hook, seeded, who_split.read_index(hook, seeded, f"{PREFIX}/date={DS}/_SUCCESS"), "NA")
-    assert set(frame["Country_code"]) == {"NA"}
-    assert str(frame["New_deaths"].dtype) == "Int64" and frame["New_cases"].isna().any()
-    assert frame["Date_reported"].iloc[0] == dt.date(2020, 1, 3)
-    all_rows = who_split.read_who_arrow(sampledata.csv_bytes(SPEC))
-    assert min(all_rows["New_deaths"].to_pylist(), key=lambda v: v if v is not None else 0) < 0
+    part = who_split.read_part(hook, seeded, who_split.read_index(hook, seeded, f"{PREFIX}/date={DS}/_SUCCESS"), "NA")
+    assert part.schema == who.schema()
+    assert set(part["Country_code"].to_pylist()) == {"NA"} and part["New_cases"].null_count > 0
+    assert part["Date_reported"][0].as_py() == dt.date(2020, 1, 3)
+    assert part["Date_reported"].to_pylist() == sorted(part["Date_reported"].to_pylist())
+    deaths = [v for code in _index(seeded)["countries"] if code
+              for v in who_split.read_part(hook, seeded, _full_index(seeded), code)["New_deaths"].to_pylist()]
+    assert any(v is not None and v < 0 for v in deaths), "negative corrections survive the split"
+
+
+def _full_index(bucket: str) -> dict[str, object]:
+    return who_split.read_index(s3io.hook(), bucket, f"{PREFIX}/date={DS}/_SUCCESS")
 
 
 def test_rerun_writes_byte_identical_objects(seeded: str, split: dict[str, object]) -> None:
@@ -116,10 +122,10 @@ def test_bad_codes_and_counts_name_the_rows(bucket: str) -> None:
     rows[2][1] = "nam"
     text = "\n".join(",".join(r) for r in rows) + "\n"
     with pytest.raises(who.WhoDataError, match=r"1 row\(s\) with a Country_code .*line 3: 'nam'"):
-        who_split.read_who_arrow(text.encode(), "s3://b/k")
+        who.read_who(text.encode(), "s3://b/k")
     rows[2][1], rows[3][6] = "AR", "many"
     with pytest.raises(who.WhoDataError, match="New_deaths|many"):
-        who_split.read_who_arrow(("\n".join(",".join(r) for r in rows) + "\n").encode(), "s3://b/k")
+        who.read_who(("\n".join(",".join(r) for r in rows) + "\n").encode(), "s3://b/k")
 
 
 def test_a_failed_rerun_leaves_no_marker(seeded: str, split: dict[str, object]) -> None:
