@@ -179,3 +179,16 @@ def test_country_inputs_cannot_escape(seeded: str, split: dict[str, object], fie
             field: value}
     with pytest.raises((s3io.UnsafeKeyError, who.WhoDataError)):
         who_split.country_from_split(**args)
+
+
+def test_a_file_with_countries_interleaved_is_grouped(bucket: str) -> None:
+    lines = sampledata.csv_bytes(sampledata.Spec(countries=6, days=20)).decode().splitlines()
+    interleaved = [lines[0], *sorted(lines[1:], key=lambda line: (line.split(",")[0], line.split(",")[1]))]
+    s3io.put(s3io.hook(), bucket, SOURCE_KEY, ("\n".join(interleaved) + "\n").encode())
+    assert who_split.split_countries(bucket, SOURCE_KEY, PREFIX, DS)["parts"] == 6
+    hook = s3io.hook()
+    for code in ("AR", "BD"):
+        from_split = who_split.country_from_split(code, bucket, PREFIX, "who/a", DS)
+        from_file = who.process_country(code, bucket, SOURCE_KEY, "who/b", DS)
+        assert s3io.get(hook, bucket, from_split["rows_key"]) == s3io.get(hook, bucket, from_file["rows_key"])
+        assert from_split["rows"] == 20
