@@ -66,3 +66,16 @@ def test_defaults_layers_reach_the_dag(imported: localairflow.ImportResult) -> N
     assert dag.max_active_runs == 1 and dag.catchup is False
     assert set(dag.tags) == {"who", "country:AU", "dagfactory"}  # dag-factory adds its own tag
     assert task.start_date.isoformat().startswith("2024-03-01")
+
+
+def test_an_asset_triggered_country_run_takes_the_split_runs_date(imported: localairflow.ImportResult) -> None:
+    """Asset-triggered runs have no logical date: ``ds`` comes from the split run that made the event."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    task = _task(imported.dags["who_country_NA"])
+    event = SimpleNamespace(source_dag_run=SimpleNamespace(logical_date=datetime(2024, 3, 7, tzinfo=UTC)))
+    triggered = {"triggering_asset_events": {SPLIT_ASSET: [event]}}
+    assert task.render_template(task.op_kwargs["ds"], triggered) == "2024-03-07"
+    scheduled = {"triggering_asset_events": {}, "ds": "2024-03-08"}
+    assert task.render_template(task.op_kwargs["ds"], scheduled) == "2024-03-08"
