@@ -59,20 +59,19 @@ def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> I
     command = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
     # moto logs every request to stderr: a pipe nobody drains fills up after ~1,000 requests and
     # blocks the server, so its log goes to a temporary file instead.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://{host}:{port}"
-    try:
-        _wait_until_up(proc, url, timeout, log)
-        yield LocalS3(url)
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_until_up(proc, url, timeout, log)
+            yield LocalS3(url)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float, log: IO[bytes]) -> None:
