@@ -12,14 +12,15 @@ already loaded, validated and merged the config, and because ``load_yaml_dags``
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from dagforge.expand import ExpandedDag
-from dagforge.values import DATE_KEYS, DURATION_KEYS, parse_date, parse_duration
+from dagforge.typed import construct
+from dagforge.values import DATE_KEYS, DURATION_KEYS, convert_levels, parse_date, parse_duration
 
 # dag-factory phones home on every DAG run unless told not to; MWAA private networks have no internet.
 _OFFLINE_ENV = {
@@ -35,20 +36,14 @@ def disable_telemetry() -> None:
 
 
 def to_dagfactory(config: dict[str, Any]) -> dict[str, Any]:
-    """Turn friendly values into the Python objects dag-factory passes to Airflow."""
-    result = _convert(config)
-    if isinstance(result.get("default_args"), dict):
-        result["default_args"] = _convert(result["default_args"])
-    tasks = result.get("tasks")
-    if isinstance(tasks, list):
-        result["tasks"] = [_convert(task) for task in tasks]
-    elif isinstance(tasks, dict):
-        result["tasks"] = {name: _convert(task) for name, task in tasks.items()}
+    """Turn friendly values and allow-listed ``__type__`` mappings into the Python objects dag-factory
+    passes to Airflow (it casts ``__type__`` only when it reads YAML files itself, never a config dict)."""
+    result = convert_levels(construct(config), _convert)
     result.setdefault("task_groups", {})
     return result
 
 
-def _convert(mapping: dict[str, Any]) -> dict[str, Any]:
+def _convert(mapping: Mapping[str, Any]) -> dict[str, Any]:
     converted = dict(mapping)
     for key in DURATION_KEYS:
         if isinstance(converted.get(key), str):

@@ -9,6 +9,7 @@ import pytest
 
 from dagforge import build
 from dagforge.expand import ExpandedDag, Origin
+from dagforge.typed import UnsafeTypeError
 
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 
@@ -52,3 +53,17 @@ def test_strict_build_raises() -> None:
     bad = _dag("bad", tasks=[{"task_id": "a", "operator": EMPTY.replace("Empty", "NoSuch")}])
     with pytest.raises(ImportError, match="NoSuchOperator"):
         build.build_dags([bad], strict=True)
+
+
+def test_allow_listed_types_are_constructed_for_dag_factory() -> None:
+    timetable = {"__type__": "airflow.timetables.trigger.CronTriggerTimetable", "__args__": ["0 6 * * *"],
+                 "timezone": "UTC"}
+    dag = build.build_one(_dag(schedule=timetable, start_date={"__type__": "datetime.datetime",
+                                                               "year": 2024, "month": 3, "day": 1}))
+    assert type(dag.timetable).__name__ == "CronTriggerTimetable"
+    assert dag.timetable.summary == "0 6 * * *"
+
+
+def test_a_type_outside_the_allow_list_is_never_imported() -> None:
+    with pytest.raises(UnsafeTypeError, match="os.system"):
+        build.to_dagfactory({"params": {"x": {"__type__": "os.system", "__args__": ["echo hacked"]}}})
