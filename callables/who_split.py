@@ -7,7 +7,7 @@ Layout for one logical date under ``split_prefix/date=YYYY-MM-DD/``:
 - ``_SUCCESS``: written last, a JSON index ``code -> {offset, length, rows, country, sha256}``.
 
 A country task makes two GETs whatever the number of countries: the marker (which is also the
-index), then one ranged GET of its own bytes. The split makes one GET and two PUTs. A re-run for
+index), then one ranged GET of its own bytes. The split makes one GET, one DELETE and two PUTs. A re-run for
 the same date removes the marker first, so readers never pair an old index with a new pack and a
 failed run leaves no marker, then writes byte-identical objects.
 """
