@@ -70,5 +70,7 @@ def test_hook_versions_match_the_lock(hooks: dict[str, dict[str, Any]]) -> None:
 
 def test_validate_hook_runs_dagforge_on_the_config_folder(hooks: dict[str, dict[str, Any]]) -> None:
     hook = hooks["dagforge-validate"]
-    assert hook["entry"] == "dagforge validate dagfactory_configs/" and hook["language"] == "system"
+    assert hook["entry"] == ".venv/bin/dagforge validate dagfactory_configs/" and hook["language"] == "system"
+    done = subprocess.run(hook["entry"].split(), cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(hook["files"], "dagfactory_configs/who_countries.yml")
