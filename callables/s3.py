@@ -117,13 +117,3 @@ def delete(s3: S3Hook, bucket: str, *keys: str) -> None:
     if keys:
         client(s3).delete_objects(Bucket=check_bucket(bucket),
                                   Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
-
-
-def read_bytes(s3: S3Hook, bucket: str, key: str) -> bytes:
-    """The whole object; a missing object raises with its ``s3://`` address."""
-    return get(s3, bucket, key)
-
-
-def write_bytes(s3: S3Hook, bucket: str, key: str, data: bytes) -> None:
-    """Write (or overwrite) ``key`` with ``data``."""
-    put(s3, bucket, key, data)

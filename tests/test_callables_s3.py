@@ -71,9 +71,16 @@ def test_put_get_range_delete(bucket: str) -> None:
     assert s3io.get_or_none(hook, bucket, "a/b.bin") is None
 
 
-def test_missing_object_names_its_address(bucket: str) -> None:
+def test_stream_reads_the_body_in_blocks(bucket: str) -> None:
+    s3io.put(s3io.hook(), bucket, "big.bin", bytes(range(256)) * 1000)
+    body = s3io.stream(s3io.hook(), bucket, "big.bin")
+    assert body.read(10) == bytes(range(10)) and len(body.read()) == 256_000 - 10
+
+
+@pytest.mark.parametrize("read", [s3io.get, s3io.stream])
+def test_missing_object_names_its_address(bucket: str, read: object) -> None:
     with pytest.raises(s3io.MissingObjectError, match=f"s3://{bucket}/nope/x.csv does not exist"):
-        s3io.get(s3io.hook(), bucket, "nope/x.csv")
+        read(s3io.hook(), bucket, "nope/x.csv")  # type: ignore[operator]
 
 
 def test_one_hook_per_connection_and_definition(local_s3: LocalS3) -> None:

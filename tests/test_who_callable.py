@@ -26,7 +26,7 @@ def _expected_rows(code: str) -> list[dict[str, str]]:
 
 @pytest.fixture
 def seeded(bucket: str) -> str:
-    s3io.write_bytes(s3io.hook(), bucket, SOURCE_KEY, sampledata.csv_bytes(SPEC))
+    s3io.put(s3io.hook(), bucket, SOURCE_KEY, sampledata.csv_bytes(SPEC))
     return bucket
 
 
@@ -86,9 +86,9 @@ def test_process_country_writes_rows_and_summary(seeded: str, code: str) -> None
     result = who.process_country(code, seeded, SOURCE_KEY, "who/countries", "2024-03-01")
     hook = s3io.hook()
     assert result["rows_key"] == f"who/countries/country={code}/date=2024-03-01/rows.csv"
-    written = list(csv.DictReader(io.StringIO(s3io.read_bytes(hook, seeded, result["rows_key"]).decode())))
+    written = list(csv.DictReader(io.StringIO(s3io.get(hook, seeded, result["rows_key"]).decode())))
     assert written == _expected_rows(code)
-    summary = json.loads(s3io.read_bytes(hook, seeded, result["summary_key"]))
+    summary = json.loads(s3io.get(hook, seeded, result["summary_key"]))
     expected = _expected_rows(code)
     assert summary["rows"] == len(expected)
     assert summary["total_deaths"] == int(expected[-1]["Cumulative_deaths"])
@@ -97,10 +97,10 @@ def test_process_country_writes_rows_and_summary(seeded: str, code: str) -> None
 
 def test_rerun_writes_identical_bytes(seeded: str) -> None:
     first = who.process_country("NA", seeded, SOURCE_KEY, "who/countries", "2024-03-01")
-    before = s3io.read_bytes(s3io.hook(), seeded, first["rows_key"])
+    before = s3io.get(s3io.hook(), seeded, first["rows_key"])
     second = who.process_country("NA", seeded, SOURCE_KEY, "who/countries", "2024-03-01")
     assert second == first
-    assert s3io.read_bytes(s3io.hook(), seeded, first["rows_key"]) == before
+    assert s3io.get(s3io.hook(), seeded, first["rows_key"]) == before
 
 
 def test_missing_source_object_fails_the_task(bucket: str) -> None:
