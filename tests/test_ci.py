@@ -66,3 +66,12 @@ def test_installs_are_cached_on_the_lock_files(workflow: dict[str, Any]) -> None
     caches = [step for job in workflow["jobs"].values() for step in job["steps"]
               if str(step.get("uses", "")).startswith("actions/cache@")]
     assert len(caches) == 3 and all("hashFiles" in step["with"]["key"] for step in caches)
+
+
+def test_bundle_artifact_keeps_the_airflowignore(workflow: dict[str, Any]) -> None:
+    [upload] = [step for step in workflow["jobs"]["test"]["steps"] if step.get("with", {}).get("name") == "mwaa-bundle"]
+    assert upload["with"]["include-hidden-files"] is True
+
+
+def test_github_expressions_never_reach_a_shell_line_directly(workflow: dict[str, Any]) -> None:
+    assert not [run for run in _runs(workflow) if "${{ github." in run]
