@@ -48,6 +48,12 @@ def test_library_folders_are_not_parsed_as_dag_files(layout: Path) -> None:
     assert ignored == ["dagforge/", "callables/", "schemas/", "dagfactory_configs/"]
 
 
+def test_airflow_lists_only_the_loader_as_a_dag_file(layout: Path) -> None:
+    from airflow.utils.file import list_py_file_paths
+
+    assert list_py_file_paths(str(layout / "dags")) == [str(layout / "dags" / "dagforge_dags.py")]
+
+
 def test_requirements_start_with_the_constraint_and_pin_what_the_image_lacks(layout: Path) -> None:
     lines = (layout / "requirements" / "requirements.txt").read_text().splitlines()
     assert lines[0] == CONSTRAINT
