@@ -68,6 +68,7 @@ def parse_version(text: str) -> Version:
 
 
 def supported(feature: Feature, version: Version) -> bool:
+    """Whether ``feature`` can work at all on ``version`` (extra packages aside)."""
     return version >= feature.since and (feature.until is None or version < feature.until)
 
 

@@ -80,10 +80,12 @@ def _git(repo: Path, *args: str) -> bytes:
 
 
 def repo_root(path: Path) -> Path:
+    """The top folder of the git checkout holding ``path``."""
     return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
 
 
 def resolve_ref(repo: Path, ref: str) -> str:
+    """The commit ``ref`` names, or a usage error saying how to get it."""
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     except GitError as exc:
@@ -127,6 +129,7 @@ def diff_project(project_dir: Path, base_ref: str, configs: str = DEFAULT_CONFIG
 
 
 def compare(base: Side, head: Side) -> DagDiff:
+    """DAGs only in ``head`` (added), only in ``base`` (removed), and in both with different configs."""
     result = DagDiff(base, head)
     result.added = sorted(set(head.dags) - set(base.dags))
     result.removed = sorted(set(base.dags) - set(head.dags))
@@ -153,6 +156,7 @@ _ABSENT = object()
 
 
 def key_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[KeyChange]:
+    """Every leaf path whose value differs, absent on one side included, in path order."""
     old, new = dict(flatten(before)), dict(flatten(after))
     for path in sorted(set(old) | set(new)):
         if old.get(path, _ABSENT) != new.get(path, _ABSENT):

@@ -167,14 +167,6 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
         os.killpg(proc.pid, sig)
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def wait_until(check: Callable[[], bool], timeout: float, what: str, runner: Runner | None = None,
                component: str = "", interval: float = 1.0) -> float:
     """Poll ``check`` until true; returns the seconds waited. Raises with a log tail on timeout."""

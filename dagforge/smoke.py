@@ -57,6 +57,7 @@ def asset_schedule(config: dict[str, Any]) -> set[str]:
 
 
 def outlets(config: dict[str, Any]) -> set[str]:
+    """Asset URIs the DAG's tasks update."""
     tasks = config.get("tasks") or []
     task_list = list(tasks.values()) if isinstance(tasks, dict) else tasks
     return {uri for task in task_list if isinstance(task, dict) for uri in _strings(task.get("outlets"))}
@@ -140,5 +141,6 @@ def _check_output(runner: Runner, dag_id: str) -> str:
 
 
 def task_log_tail(home: Path, dag_id: str, lines: int = 30) -> str:
+    """The end of the newest task log of ``dag_id`` under the runner's home, to show why a run failed."""
     logs = sorted((home / "logs").glob(f"dag_id={dag_id}/**/*.log"))
     return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:]) if logs else "(no task log)"
