@@ -22,6 +22,7 @@ from dagforge.errors import DagforgeError, UsageError
 from dagforge.project import load_project
 
 DEFAULT_CONFIGS = "dagfactory_configs"
+TASK_CODE = ("callables", "dags")  # code the DAGs run: a change here changes no config, but every run
 _VALUE_WIDTH = 60
 
 
@@ -63,6 +64,7 @@ class DagDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[KeyChange]] = field(default_factory=dict)
+    code_changed: list[str] = field(default_factory=list)  # task code and loader files, against the base
 
     @property
     def unchanged(self) -> int:
@@ -125,7 +127,17 @@ def diff_project(project_dir: Path, base_ref: str, configs: str = DEFAULT_CONFIG
         base = load_side(export_tree(repo, commit, relative, Path(tmp)), base_ref)
     head_dir = repo / relative
     head = load_side(head_dir, "working tree") if head_dir.is_dir() else Side("working tree", {}, 0)
-    return compare(base, head)
+    result = compare(base, head)
+    result.code_changed = changed_files(repo, commit, [(project_dir.resolve() / c).relative_to(repo.resolve())
+                                                       .as_posix() for c in TASK_CODE])
+    return result
+
+
+def changed_files(repo: Path, commit: str, folders: list[str]) -> list[str]:
+    """Files under ``folders`` that differ between ``commit`` and the working tree (new files included)."""
+    tracked = _git(repo, "diff", "--name-only", commit, "--", *folders).decode().split("\n")
+    new = _git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders).decode().split("\n")
+    return sorted({name for name in [*tracked, *new] if name.endswith(".py")})
 
 
 def compare(base: Side, head: Side) -> DagDiff:
@@ -205,6 +217,9 @@ def format_markdown(diff: DagDiff) -> str:
             lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
     if not (diff.added or diff.removed or diff.changed):
         lines += ["", "No DAG changes."]
+    if diff.code_changed:
+        lines += ["", "### Task code changed", "", "Every run of the DAGs using these modules runs the new code:", ""]
+        lines += [f"- `{name}`" for name in diff.code_changed]
     return "\n".join(lines) + "\n"
 
 
@@ -227,4 +242,5 @@ def as_json(diff: DagDiff) -> dict[str, Any]:
                               "after": None if c.after is _ABSENT else c.after} for c in changes]
                     for dag_id, changes in diff.changed.items()},
         "unchanged": diff.unchanged, "errors": {"base": diff.base.errors, "head": diff.head.errors},
+        "code_changed": diff.code_changed,
     }

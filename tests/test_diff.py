@@ -126,3 +126,11 @@ def test_cli_json_and_exit_code(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["diff", "--base", "main", "--project-dir", str(repo), "--format", "json", "--exit-code"]) == 1
     assert json.loads(capsys.readouterr().out)["removed"] == ["country_BR"]
     assert main(["diff", "--base", "nope", "--project-dir", str(repo)]) == 2
+
+
+def test_changed_task_code_is_listed(repo: Path) -> None:
+    (repo / "callables").mkdir()
+    (repo / "callables" / "new.py").write_text("def f() -> None: ...\n")
+    diff = diff_project(repo, "main")
+    assert diff.code_changed == ["callables/new.py"]
+    assert "### Task code changed" in format_markdown(diff) and "- `callables/new.py`" in format_markdown(diff)
