@@ -23,7 +23,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from callables import s3 as s3io
-from callables.who import check_ds
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,7 +44,10 @@ class ContractError(ValueError):
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and _INT.match(value))):
         raise ValueError
-    return int(value)
+    number = int(value)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError  # does not fit int64
+    return number
 
 
 def _float(value: Any) -> float:
@@ -227,7 +229,7 @@ def ingest_source(source: str, bucket: str, landing_prefix: str, file_name: str,
     """
     columns = parse_columns(columns)
     check_contract(source, file_format, columns, partition_key)
-    landing_key = s3io.join_key(landing_prefix, f"date={check_ds(ds)}", _one_segment(file_name))
+    landing_key = s3io.join_key(landing_prefix, f"date={s3io.check_ds(ds)}", _one_segment(file_name))
     marker_key = f"{s3io.join_key(raw_prefix)}/_runs/date={ds}/{MARKER}"  # '_' keeps it out of partition scans
     hook = s3io.hook(aws_conn_id)
     previous = s3io.get_or_none(hook, bucket, marker_key)

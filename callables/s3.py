@@ -21,6 +21,7 @@ RETRY_CONFIG = {"retries": {"mode": "standard", "max_attempts": 5}}
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=+-]*$")
 # S3 bucket naming rules (lower case, digits, dots, hyphens; 3-63 characters).
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_DS = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _hooks: dict[tuple[str, str | None], S3Hook] = {}
 
 
@@ -56,6 +57,13 @@ def check_bucket(bucket: str) -> str:
     if not isinstance(bucket, str) or not _BUCKET.match(bucket) or ".." in bucket:
         raise UnsafeKeyError(f"unsafe bucket name {bucket!r}: use a plain S3 bucket name such as 'my-data'")
     return bucket
+
+
+def check_ds(ds: str) -> str:
+    """``ds`` if it is a ``YYYY-MM-DD`` logical date (it becomes part of S3 keys)."""
+    if not isinstance(ds, str) or not _DS.match(ds):
+        raise UnsafeKeyError(f"logical date {ds!r} is not YYYY-MM-DD")
+    return ds
 
 
 def join_key(prefix: str, *parts: str) -> str:

@@ -23,7 +23,6 @@ COLUMNS = ("Date_reported", "Country_code", "Country", "WHO_region",
            "New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
 COUNT_COLUMNS = ("New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
 _CODE = re.compile(r"^[A-Z]{2}$")
-_DS = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class WhoDataError(ValueError):
@@ -35,13 +34,6 @@ def check_code(country_code: str) -> str:
     if not isinstance(country_code, str) or not _CODE.match(country_code):
         raise WhoDataError(f"country code {country_code!r} is not two capital letters (e.g. NA, NO)")
     return country_code
-
-
-def check_ds(ds: str) -> str:
-    """``ds`` if it is a ``YYYY-MM-DD`` logical date (it becomes part of S3 keys)."""
-    if not isinstance(ds, str) or not _DS.match(ds):
-        raise WhoDataError(f"logical date {ds!r} is not YYYY-MM-DD")
-    return ds
 
 
 def schema() -> pa.Schema:
@@ -139,7 +131,7 @@ def summary_json(summary: dict[str, Any]) -> bytes:
 
 def output_keys(output_prefix: str, country_code: str, ds: str) -> tuple[str, str]:
     """Deterministic keys of one country's outputs for one logical date."""
-    base = s3io.join_key(output_prefix, f"country={check_code(country_code)}", f"date={check_ds(ds)}")
+    base = s3io.join_key(output_prefix, f"country={check_code(country_code)}", f"date={s3io.check_ds(ds)}")
     return f"{base}/rows.csv", f"{base}/summary.json"
 
 

@@ -42,7 +42,7 @@ class SplitChangedError(RuntimeError):
 
 def split_keys(split_prefix: str, ds: str) -> tuple[str, str]:
     """``(pack_key, marker_key)`` of the split for logical date ``ds``."""
-    base = s3io.join_key(split_prefix, f"date={who.check_ds(ds)}")
+    base = s3io.join_key(split_prefix, f"date={s3io.check_ds(ds)}")
     return f"{base}/{PACK}", f"{base}/{MARKER}"
 
 

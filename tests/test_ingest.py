@@ -93,6 +93,7 @@ def test_rerun_removes_parts_the_new_landing_no_longer_has(bucket: str) -> None:
      r"column order_id \(int64\): 1 bad value\(s\), line 3: 'x1'; column customer_id \(int64\): 1 bad value\(s\), "
      r"line 4: '2.5'; column order_date \(date\): 1 bad value\(s\), line 4: '01/03/2024'"),
     (_orders(["1,2,,3.0,EUR,x"]), r"column order_date \(date\).*line 2: empty \(the partition key is required\)"),
+    (_orders(["99999999999999999999,2,2024-03-01,3.0,EUR,x"]), r"column order_id \(int64\): 1 bad value\(s\), line 2"),
     (_orders(["1,2,2024-03-01,3.0,EUR,x,surplus"]), "line 2 has more cells than the header"),
 ])
 def test_contract_violations_name_columns_and_lines(bucket: str, content: bytes, message: str) -> None:
