@@ -18,37 +18,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from countries import template_file  # bench/countries.py (this folder is on sys.path when run as a script)
+
 from dagforge.parsetime import quiet_env, time_dag_file
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ("python", "dagfactory", "dagforge", "dagforge_task")
-
-TEMPLATE_HEAD = """\
-default:
-  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1, retry_delay: 5m}
-  catchup: false
-  max_active_runs: 1
-templates:
-  country:
-    dag_id: bench_country_{code}
-    parameters:
-      code: {type: string, pattern: "^C[0-9]{5}$"}
-    dag:
-      description: WHO figures for {code}
-      schedule: "@daily"
-      tags: [who, "country:{code}"]
-      tasks:
-        - task_id: process_country
-          operator: airflow.providers.standard.operators.python.PythonOperator
-          python_callable: callables.who.process_country
-          op_kwargs:
-            country_code: "{code}"
-            bucket: "{{ var.value.dagforge_data_bucket }}"
-            source_key: who/WHO-COVID-19-global-data.csv
-            output_prefix: who/countries
-            ds: "{{ ds }}"
-    instances:
-"""
 
 PYTHON_LOOP = '''\
 """Hand-written airflow DAG loop: the baseline."""
@@ -95,7 +70,7 @@ def write_variants(root: Path, n: int) -> dict[str, Path]:
     (folders["dagfactory"] / "loader.py").write_text(DAGFACTORY_LOADER.format(path=folders["dagfactory"] / "plain.yml"))
     configs = folders["dagforge"] / "dagfactory_configs"
     configs.mkdir()
-    (configs / "bench.yml").write_text(TEMPLATE_HEAD + "".join(f"      - {{code: {c}}}\n" for c in codes))
+    (configs / "bench.yml").write_text(template_file(codes))
     (folders["dagforge"] / "dagforge_dags.py").write_text(DAGFORGE_LOADER)
     return {"python": folders["python"] / "loop.py", "dagfactory": folders["dagfactory"] / "loader.py",
             "dagforge": folders["dagforge"] / "dagforge_dags.py"}

@@ -16,45 +16,15 @@ import time
 from pathlib import Path
 
 T0 = time.perf_counter()
+from countries import template_file  # noqa: E402  bench/countries.py, beside this script
+
 from dagforge.project import load_project  # noqa: E402  (timed on purpose)
 
 IMPORT_SECONDS = time.perf_counter() - T0
 
-HEAD = """\
-# yaml-language-server: $schema=../schemas/dagforge.schema.json
-default:
-  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1, retry_delay: 5m}
-  catchup: false
-templates:
-  country:
-    dag_id: bench_country_{code}
-    parameters:
-      code: {type: string, pattern: "^C[0-9]{5}$"}
-      name: {type: string}
-    dag:
-      description: WHO figures for {name} ({code})
-      schedule: "@daily"
-      tags: [who, "country:{code}"]
-      tasks:
-        - task_id: process_country
-          operator: airflow.providers.standard.operators.python.PythonOperator
-          python_callable: callables.who.process_country
-          op_kwargs:
-            country_code: "{code}"
-            bucket: "{{ var.value.dagforge_data_bucket }}"
-            source_key: who/WHO-COVID-19-global-data.csv
-            output_prefix: who/countries
-        - task_id: done
-          operator: airflow.providers.standard.operators.empty.EmptyOperator
-          dependencies: [process_country]
-    instances:
-"""
-
-
 def write_config(folder: Path, instances: int) -> Path:
     path = folder / "bench.yml"
-    rows = "".join(f"      - {{code: C{i:05d}, name: Country {i}}}\n" for i in range(instances))
-    path.write_text(HEAD + rows, encoding="utf-8")
+    path.write_text(template_file([f"C{i:05d}" for i in range(instances)]), encoding="utf-8")
     return path
 
 
