@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -96,12 +97,29 @@ def _memoized_airflow_config() -> Iterator[None]:
         dagbuilder.configuration = original
 
 
+@cache
+def _airflow_major() -> int:
+    from airflow import __version__
+
+    return int(__version__.split(".", 1)[0])
+
+
+def portable_schedule(config: dict[str, Any]) -> dict[str, Any]:
+    """``schedule: [URI, ...]`` on any Airflow: dag-factory 1.1 makes Assets of such a list on Airflow 3
+    only, and on Airflow 2 wants ``{datasets: [...]}`` (which in turn fails on Airflow 3)."""
+    schedule = config.get("schedule")
+    uris = isinstance(schedule, list) and bool(schedule) and all(isinstance(item, str) for item in schedule)
+    if uris and _airflow_major() < 3:
+        return {**config, "schedule": {"datasets": schedule}}
+    return config
+
+
 def build_one(dag: ExpandedDag) -> Any:
     """One Airflow DAG from one expanded config, built by dag-factory's ``DagBuilder``."""
     disable_telemetry()
     from dagfactory.dagbuilder import DagBuilder
 
-    built = DagBuilder(dag.dag_id, to_dagfactory(dag.config), {}).build()["dag"]
+    built = DagBuilder(dag.dag_id, portable_schedule(to_dagfactory(dag.config)), {}).build()["dag"]
     note = origin_doc(dag)
     built.doc_md = f"{built.doc_md}\n\n{note}" if built.doc_md else note
     return built

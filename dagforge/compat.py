@@ -18,7 +18,7 @@ from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 
 Version = tuple[int, ...]
-Where = Literal["dag_key", "task_key", "import", "schedule_uris"]
+Where = Literal["dag_key", "task_key", "import"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Feature:
     """A config feature that only works from ``since`` and/or before ``until`` (exclusive)."""
 
     name: str
-    where: Where  # a DAG-level key, a task-level key, an import path prefix in any string, or a schedule form
+    where: Where  # a DAG-level key, a task-level key, or an import path prefix in any string
     since: Version = (0,)
     until: Version | None = None
     hint: str = ""
@@ -43,11 +43,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("airflow.sdk.", "import", since=(3, 0), hint="on Airflow 2 import from airflow.models / airflow.datasets"),
     Feature("airflow.timetables.assets.", "import", since=(3, 0), hint="on Airflow 2 use a Dataset schedule"),
     Feature("airflow.datasets.", "import", until=(3, 0), hint="Datasets became Assets: use airflow.sdk.Asset"),
-    # dag-factory 1.1.0 turns a list of URI strings into assets on Airflow 3 only; on Airflow 2 it
-    # needs `schedule: {datasets: [...]}`, which in turn fails on Airflow 3 (measured on both).
-    Feature("schedule: [asset URI, ...]", "schedule_uris", since=(3, 0),
-            hint="on Airflow 2 with dag-factory 1.1.0 write 'schedule: {datasets: [URI, ...]}' "
-                 "(Airflow 2 only) or have the build stage convert the list"),
     Feature("airflow.providers.standard.", "import", since=(2, 10), package_until=(3, 0),
             hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
                  "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in"),
@@ -98,14 +93,11 @@ def features_used(config: dict[str, Any]) -> set[str]:
     """Names of the table's features that one expanded DAG config uses."""
     task_keys = {key for task in _tasks(config) for key in task}
     strings = list(_strings(config))
-    schedule = config.get("schedule")
-    uris = isinstance(schedule, list) and any(isinstance(item, str) for item in schedule)
     used = set()
     for feature in FEATURES:
         if ((feature.where == "dag_key" and feature.name in config)
                 or (feature.where == "task_key" and feature.name in task_keys)
-                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))
-                or (feature.where == "schedule_uris" and uris)):
+                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))):
             used.add(feature.name)
     return used
 

@@ -69,9 +69,9 @@ def test_a_package_warning_is_given_once_for_all_its_dags() -> None:
     assert problem.message.startswith("3 DAG(s), first 'd0', use") and problem.line == 0
 
 
-def test_asset_uri_list_schedule_is_airflow_3_only() -> None:
-    [problem] = check_version([_dag(schedule=["s3://bucket/split"])], "2.11.2")
-    assert "schedule: {datasets:" in problem.hint
+def test_asset_uri_list_schedule_works_on_every_version() -> None:
+    # the build stage makes the list portable (see test_build.test_asset_uri_list_schedule_builds_on_this_airflow)
+    assert check_version([_dag(schedule=["s3://bucket/split"])], "2.11.2") == []
     assert check_version([_dag(schedule=["s3://bucket/split"])], "3.0.6") == []
 
 
@@ -112,21 +112,6 @@ def test_installed_airflow_agrees_on_imports(feature: Feature) -> None:
     if verdict(feature, version) == "warning":
         pytest.skip("importable only with the extra package, which this venv may or may not have")
     assert _importable(feature.name) == supported(feature, version)
-
-
-def test_installed_airflow_agrees_on_asset_uri_schedules() -> None:
-    from dagforge.build import build_one
-
-    [feature] = [f for f in FEATURES if f.where == "schedule_uris"]
-    dag = ExpandedDag("uris", {"default_args": {"owner": "t", "start_date": "2024-03-01"},
-                               "schedule": ["dagforge://compat/probe"],
-                               "tasks": [{"task_id": "t", "operator": EMPTY_OPERATOR}]}, Origin("f.yml", (), 1))
-    try:
-        build_one(dag)
-        built = True
-    except ValueError:
-        built = False
-    assert built == supported(feature, _airflow_version())
 
 
 def test_table_names_are_unique() -> None:
