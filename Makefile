@@ -72,7 +72,7 @@ mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=imag
 AIRFLOW ?= 2.11.2
 COMPAT_VENV = .venv-compat-$(AIRFLOW)
 COMPAT_LOCK = $(if $(filter 3.3.1,$(AIRFLOW)),requirements/lock.txt,requirements/lock-$(AIRFLOW).txt)
-COMPAT_TESTS ?= tests/test_dags_import.py tests/test_end_to_end.py tests/test_bundle.py tests/test_who_callable.py tests/test_compat.py
+COMPAT_TESTS ?= tests/test_dags_import.py tests/test_end_to_end.py tests/test_bundle.py tests/test_who_callable.py tests/test_compat.py tests/test_build.py tests/test_loader.py
 .PHONY: test-compat compat-lock
 
 $(COMPAT_VENV)/.installed: $(COMPAT_LOCK)

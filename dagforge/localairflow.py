@@ -11,17 +11,20 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from dagforge.build import disable_telemetry
 from dagforge.errors import EnvironmentSetupError
 
-# MWAA's parse limits (see docs/mwaa.md), so a loader that is too slow fails here as it would there.
-MWAA_PARSE_SETTINGS = {
-    "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "30",
-    "AIRFLOW__CORE__DAG_FILE_PROCESSOR_TIMEOUT": "50",
-}
+
+def mwaa_parse_settings() -> dict[str, str]:
+    """MWAA's parse limits (see docs/mwaa.md), so a loader that is too slow fails here as it would there.
+    Airflow 3 moved the processor timeout to ``[dag_processor]``; the installed version picks the name."""
+    major = int(metadata.version("apache-airflow").split(".", 1)[0])
+    section = "DAG_PROCESSOR" if major >= 3 else "CORE"
+    return {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "30", f"AIRFLOW__{section}__DAG_FILE_PROCESSOR_TIMEOUT": "50"}
 
 
 def airflow_env(home: Path, dags_folder: Path, log_level: str = "WARNING") -> dict[str, str]:
@@ -33,7 +36,7 @@ def airflow_env(home: Path, dags_folder: Path, log_level: str = "WARNING") -> di
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": log_level,
         "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": r"(airflow|dagforge|callables)\..*",
-        **MWAA_PARSE_SETTINGS,
+        **mwaa_parse_settings(),
     }
 
 
