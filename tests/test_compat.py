@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import warnings
+from pathlib import Path
 
 import pytest
 
+from dagforge.cli import main
 from dagforge.compat import FEATURES, Feature, check_version, features_used, parse_version, supported, verdict
 from dagforge.expand import ExpandedDag, Origin
 from dagforge.project import load_project
@@ -116,3 +118,16 @@ def test_installed_airflow_agrees_on_imports(feature: Feature) -> None:
 
 def test_table_names_are_unique() -> None:
     assert len({f.name for f in FEATURES}) == len(FEATURES)
+
+
+def test_validate_reports_version_problems_for_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dagfactory_configs").mkdir()
+    (tmp_path / "dagfactory_configs" / "d.yml").write_text(
+        "d:\n  default_args: {owner: o, start_date: 2024-03-01}\n  schedule: null\n  fail_fast: true\n"
+        "  tasks:\n    - {task_id: a, operator: airflow.providers.standard.operators.empty.EmptyOperator}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--airflow-version", "2.11.2"]) == 1
+    assert "fail_fast" in capsys.readouterr().out

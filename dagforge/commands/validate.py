@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge import capacity, reporters
+from dagforge import capacity, compat, reporters
 from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.errors import UsageError
 from dagforge.problems import Problem
@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--env-class", choices=sorted(capacity.ENV_CLASS_CAPACITY), default=None,
                         help="MWAA environment class: warn when the DAG count exceeds its capacity, and time the "
                              "loader's import (real Airflow) against MWAA's 30 s import timeout")
+    parser.add_argument("--airflow-version", default=None, metavar="X.Y.Z",
+                        help="also report config features that cannot work on this Airflow version (e.g. 2.11.2)")
     parser.add_argument("--loader", type=Path, default=Path("dags") / "dagforge_dags.py",
                         help="the loader DAG file to time with --env-class (default: %(default)s)")
     parser.set_defaults(func=run)
@@ -51,6 +53,8 @@ def existing_paths(args: argparse.Namespace) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    if args.airflow_version:
+        result.report.extend(compat.check_version(result.dags(), args.airflow_version))
     if args.env_class:
         result.report.extend(_environment_problems(args, len(result.dags())))
     sys.stdout.write(reporters.REPORTERS[args.format](result.report))
