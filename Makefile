@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: help install demo test lint typecheck unit clean lock bench-parse
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 28
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F '\t' '{printf "%-32s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## create .venv with the exact pinned versions (a no-op when up to date)
 
