@@ -2,9 +2,11 @@
 
 For N country-style DAGs (one PythonOperator each) it writes three DAG files that build the same
 DAGs, then times each DAG file's execution the way Airflow's DAG processor does it: in a fresh
-process (imports already warm), executing the file once. It also times dagforge's task-run parse
-(Airflow's parsing context names one dag_id) and measures each variant's peak Python memory
-(tracemalloc, in a separate run so it does not slow the timed one).
+process (imports already warm), executing the file once. dagforge is timed in the steady state
+(configs unchanged since the last parse: the project cache skips re-checking) and cold (a new, empty
+cache: the first parse after a change), for the full parse and for the task-run parse (Airflow's
+parsing context names one dag_id). Each variant's peak Python memory is traced in a separate run
+(tracemalloc) so it does not slow the timed one.
 
 Run: ``make bench-parse`` or ``.venv/bin/python bench/parse.py [--sizes 250,1000,4000]``.
 Output: ``name: value`` lines, ending with ``ratio_full_vs_python_4000`` and ``ratio_task_vs_full_4000``.
@@ -16,6 +18,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from countries import template_file  # bench/countries.py (this folder is on sys.path when run as a script)
@@ -23,7 +26,6 @@ from countries import template_file  # bench/countries.py (this folder is on sys
 from dagforge.parsetime import quiet_env, time_dag_file
 
 REPO = Path(__file__).resolve().parent.parent
-VARIANTS = ("python", "dagfactory", "dagforge", "dagforge_task")
 
 PYTHON_LOOP = '''\
 """Hand-written airflow DAG loop: the baseline."""
@@ -97,23 +99,36 @@ def bench_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]
 
 def run_size(root: Path, n: int, repeat: int) -> dict[str, dict[str, float]]:
     files = write_variants(root, n)
-    env = bench_env(root / "airflow-home")
-    task_env = bench_env(root / "airflow-home", {"_AIRFLOW_PARSING_CONTEXT_DAG_ID": f"bench_country_C{n // 2:05d}",
-                                                 "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "process_country"})
-    plan = {"python": (files["python"], env), "dagfactory": (files["dagfactory"], env),
-            "dagforge": (files["dagforge"], env), "dagforge_task": (files["dagforge"], task_env)}
+    home = root / "airflow-home"
+    task = {"_AIRFLOW_PARSING_CONTEXT_DAG_ID": f"bench_country_C{n // 2:05d}",
+            "_AIRFLOW_PARSING_CONTEXT_TASK_ID": "process_country"}
+    fresh = iter(range(10**6))  # a new, empty parse cache per cold run
+
+    def cold(extra: dict[str, str]) -> dict[str, str]:
+        return bench_env(home, {**extra, "DAGFORGE_CACHE_DIR": str(root / f"cold-cache-{n}-{next(fresh)}")})
+
+    plan: dict[str, tuple[Path, Callable[[], dict[str, str]]]] = {
+        "python": (files["python"], lambda: bench_env(home)),
+        "dagfactory": (files["dagfactory"], lambda: bench_env(home)),
+        "dagforge": (files["dagforge"], lambda: bench_env(home)),  # steady state: configs unchanged
+        "dagforge_cold": (files["dagforge"], lambda: cold({})),  # the first parse after a change
+        "dagforge_task": (files["dagforge"], lambda: bench_env(home, task)),
+        "dagforge_task_cold": (files["dagforge"], lambda: cold(task)),
+    }
+    time_dag_file(files["dagforge"], bench_env(home))  # warm-up: fills the caches the steady state reads
     results = {}
-    # The first task-run parse on a worker composes the YAML and fills the parse cache; later ones hit it.
-    cold = time_dag_file(files["dagforge"], task_env)
-    for variant, (dag_file, variant_env) in plan.items():
-        runs = [time_dag_file(dag_file, variant_env) for _ in range(repeat)]
-        memory = time_dag_file(dag_file, variant_env, memory=True)
+    for variant, (dag_file, make_env) in plan.items():
+        runs = [time_dag_file(dag_file, make_env()) for _ in range(repeat)]
+        memory = time_dag_file(dag_file, make_env(), memory=True)
         results[variant] = {"seconds": statistics.median(r.seconds for r in runs),
                             "peak_mb": memory.peak_bytes / 1e6, "dags": runs[0].dags}
-        results[variant]["cold_seconds"] = cold.seconds
         print(f"# {variant} n={n}: {results[variant]['seconds']:.3f} s, {results[variant]['dags']:.0f} DAGs",
               file=sys.stderr, flush=True)
     return results
+
+
+def _ratio(results: dict[str, dict[str, float]], top: str, bottom: str) -> float:
+    return results[top]["seconds"] / results[bottom]["seconds"]
 
 
 def main() -> int:
@@ -125,22 +140,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dagforge-bench-parse-") as tmp:
         table = {n: run_size(Path(tmp), n, args.repeat) for n in sizes}
     for n, results in table.items():
-        for variant in VARIANTS:
-            print(f"{variant}_full_seconds_{n}: {results[variant]['seconds']:.3f}" if variant != "dagforge_task"
-                  else f"dagforge_task_seconds_{n}: {results[variant]['seconds']:.4f}")
-            if variant == "dagforge_task":
-                print(f"dagforge_task_cold_seconds_{n}: {results[variant]['cold_seconds']:.4f}")
-            print(f"{variant}_peak_mb_{n}: {results[variant]['peak_mb']:.1f}")
-            print(f"{variant}_dags_{n}: {results[variant]['dags']:.0f}")
-        print(f"ratio_dagfactory_vs_python_{n}: {results['dagfactory']['seconds'] / results['python']['seconds']:.2f}")
-        print(f"ratio_full_vs_python_{n}: {results['dagforge']['seconds'] / results['python']['seconds']:.2f}")
-        print(f"ratio_task_vs_full_{n}: {results['dagforge_task']['seconds'] / results['dagforge']['seconds']:.3f}")
-        print(f"ratio_task_cold_vs_full_{n}: "
-              f"{results['dagforge_task']['cold_seconds'] / results['dagforge']['seconds']:.3f}")
-    last = sizes[-1]
-    print(f"ratio_full_vs_python_{last}: {table[last]['dagforge']['seconds'] / table[last]['python']['seconds']:.2f}")
-    print(f"ratio_task_vs_full_{last}: "
-          f"{table[last]['dagforge_task']['seconds'] / table[last]['dagforge']['seconds']:.3f}")
+        for variant, numbers in results.items():
+            print(f"{variant}_seconds_{n}: {numbers['seconds']:.4f}")
+            print(f"{variant}_peak_mb_{n}: {numbers['peak_mb']:.1f}")
+            print(f"{variant}_dags_{n}: {numbers['dags']:.0f}")
+        print(f"ratio_dagfactory_vs_python_{n}: {_ratio(results, 'dagfactory', 'python'):.2f}")
+        print(f"ratio_full_vs_python_{n}: {_ratio(results, 'dagforge', 'python'):.2f}")
+        print(f"ratio_cold_full_vs_python_{n}: {_ratio(results, 'dagforge_cold', 'python'):.2f}")
+        print(f"ratio_task_vs_full_{n}: {_ratio(results, 'dagforge_task', 'dagforge'):.3f}")
+        print(f"ratio_cold_task_vs_cold_full_{n}: {_ratio(results, 'dagforge_task_cold', 'dagforge_cold'):.3f}")
+    last = table[sizes[-1]]
+    print(f"ratio_full_vs_python_{sizes[-1]}: {_ratio(last, 'dagforge', 'python'):.2f}")
+    print(f"ratio_task_vs_full_{sizes[-1]}: {_ratio(last, 'dagforge_task', 'dagforge'):.3f}")
     return 0
 
 

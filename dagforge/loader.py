@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge import errordag
+from dagforge import errordag, projectcache
 from dagforge.build import build_dags
 from dagforge.errors import ConfigError, DagforgeError
 from dagforge.expand import ExpandedDag
@@ -89,6 +89,14 @@ def _load_one(target: MutableMapping[str, Any], configs: Path, dag_id: str) -> L
 
 
 def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
+    material = projectcache.key_material(configs)
+    clean = projectcache.load(material) if material else None
+    if clean is not None:  # unchanged since a parse that found no problem at all
+        built = build_dags(clean, strict=strict_mode())
+        target.update(built.dags)
+        outcome = LoadOutcome(built=sorted(built.dags))
+        _add_build_failures(target, outcome, clean, built.failures)
+        return outcome
     project = cached_project(configs)
     outcome = LoadOutcome(problems=project.report.sorted())
     for problem in outcome.problems:
@@ -102,6 +110,8 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
         if not result.ok:
             _add_broken_file(target, outcome, result, result.path.relative_to(configs).as_posix())
     _add_build_failures(target, outcome, project.dags(), built.failures)
+    if material and not project.report.problems:
+        projectcache.store(material, project.dags())
     return outcome
 
 

@@ -45,8 +45,9 @@ def _good(codes: list[str]) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
-    """A dags folder with the real loader file and a configs folder beside it."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A dags folder with the real loader file and a configs folder beside it (and a parse cache of its own)."""
+    monkeypatch.setenv("DAGFORGE_CACHE_DIR", str(tmp_path / "parse-cache"))
     dags = tmp_path / "dags"
     dags.mkdir()
     shutil.copy(REPO / "dags" / "dagforge_dags.py", dags)

@@ -1,0 +1,80 @@
+"""Skip re-checking a project that was clean the last time, across processes.
+
+Airflow's DAG processor re-imports the loader every 30 s in a new process, almost always on
+unchanged configs. When a project had no problems at all, its expanded DAGs are stored in the
+parse cache (:mod:`dagforge.parsecache`: JSON, content-addressed) under a key made of every config
+file's path and text *and* a fingerprint of everything validation depends on: dagforge's own code,
+the schemas, and the allow-listed callables' code. Any change to any of them misses, and the full
+check runs again. A project with problems is never cached, so its error DAGs are rebuilt each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dagforge import parsecache
+from dagforge.checks.callables import DEFAULT_PACKAGES
+from dagforge.expand import ExpandedDag, Origin
+from dagforge.project import CONFIG_SUFFIXES
+from dagforge.schema import schema_dir
+
+_FORMAT = "dagforge-project-cache-1"
+
+
+@cache
+def fingerprint(packages: tuple[str, ...] = DEFAULT_PACKAGES) -> str:
+    """A hash of every source file validation reads: dagforge, the schemas, the allowed packages."""
+    roots = [Path(__file__).resolve().parent, schema_dir(), *_package_dirs(packages)]
+    digest = hashlib.sha256(_FORMAT.encode())
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _package_dirs(packages: Iterable[str]) -> list[Path]:
+    specs = (importlib.util.find_spec(name) for name in packages)
+    return [Path(folder) for spec in specs if spec and spec.submodule_search_locations
+            for folder in spec.submodule_search_locations]
+
+
+def key_material(configs: Path) -> str | None:
+    """Everything the expanded DAGs of ``configs`` depend on, as one string (None if unreadable)."""
+    parts = [fingerprint()]
+    try:
+        for path in sorted(p for p in configs.rglob("*") if p.suffix in CONFIG_SUFFIXES):
+            parts.append(f"{path.relative_to(configs)}\0{path.read_text(encoding='utf-8')}")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return "\0\0".join(parts)
+
+
+def load(material: str) -> list[ExpandedDag] | None:
+    data = parsecache.get(material)
+    if not isinstance(data, list):
+        return None
+    return [_from_json(item) for item in data]
+
+
+def store(material: str, dags: Sequence[ExpandedDag]) -> None:
+    parsecache.put(material, [_to_json(dag) for dag in dags])
+
+
+def _to_json(dag: ExpandedDag) -> dict[str, Any]:
+    origin = dag.origin
+    return {"dag_id": dag.dag_id, "config": dag.config,
+            "origin": [origin.file, list(origin.path), origin.line,
+                       list(origin.template_path) if origin.template_path is not None else None,
+                       origin.template_line]}
+
+
+def _from_json(item: dict[str, Any]) -> ExpandedDag:
+    file, path, line, template_path, template_line = item["origin"]
+    origin = Origin(file, tuple(path), line, tuple(template_path) if template_path is not None else None,
+                    template_line)
+    return ExpandedDag(item["dag_id"], item["config"], origin)
