@@ -27,10 +27,22 @@ def _entry(text: str) -> Path:
     return cache_dir() / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.json"
 
 
+def _trusted(folder: Path) -> bool:
+    """Only a folder this user owns and nobody else can write to (a shared /tmp could hold a planted one)."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def get(text: str) -> Any | None:
     """The data stored for exactly this file content, or None."""
+    entry = _entry(text)
+    if not _trusted(entry.parent):
+        return None
     try:
-        return json.loads(_entry(text).read_text(encoding="utf-8"))
+        return json.loads(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -40,6 +52,8 @@ def put(text: str, data: Any) -> None:
     entry = _entry(text)
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(entry.parent):
+            return
         fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, separators=(",", ":"))

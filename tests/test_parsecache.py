@@ -50,3 +50,11 @@ def test_task_run_parse_uses_the_cache_on_the_second_run(tmp_path: Path, monkeyp
     loader.load_dags(second, tmp_path / "dags")
     assert list(first) == list(second) == ["d_y"]
     assert len(composed) == 1
+
+
+def test_a_folder_others_can_write_is_not_trusted(private_cache: Path) -> None:
+    parsecache.put("a: 1\n", {"a": 1})
+    private_cache.chmod(0o777)
+    assert parsecache.get("a: 1\n") is None
+    private_cache.chmod(0o700)
+    assert parsecache.get("a: 1\n") == {"a": 1}
