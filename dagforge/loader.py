@@ -4,7 +4,8 @@
   :mod:`dagforge.errordag`) and are logged with the same text.
 - ``AIRFLOW__DAGFORGE__STRICT=true`` turns any problem into a failing import (for CI).
 - Under Airflow's parsing context (a worker running one task) only the requested DAG is built.
-- Within one process an unchanged project is not loaded and checked again.
+- An unchanged project that had no problems is not checked again, in this process or the next
+  (:mod:`dagforge.projectcache`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from dagforge.errors import ConfigError, DagforgeError
 from dagforge.expand import ExpandedDag
 from dagforge.locate import find_dag
 from dagforge.problems import Problem
-from dagforge.project import CONFIG_SUFFIXES, FileResult, ProjectResult, load_project
+from dagforge.project import FileResult, load_project
 
 log = logging.getLogger("dagforge.loader")
 CONFIGS_DIR_NAME = "dagfactory_configs"
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
 STRICT_ENV = "AIRFLOW__DAGFORGE__STRICT"
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*):", re.MULTILINE)
-_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], ProjectResult]] = {}
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
         outcome = LoadOutcome(built=sorted(built.dags))
         _add_build_failures(target, outcome, clean, built.failures)
         return outcome
-    project = cached_project(configs)
+    project = load_project([configs], root=configs)
     outcome = LoadOutcome(problems=project.report.sorted())
     for problem in outcome.problems:
         log.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem.format())
@@ -148,17 +148,3 @@ def _add_build_failures(target: MutableMapping[str, Any], outcome: LoadOutcome, 
         target[dag_id] = errordag.make_error_dag(dag_id, [problem], origin.file)
         outcome.broken[dag_id] = [problem]
         outcome.problems.append(problem)
-
-
-def _signature(configs: Path) -> tuple[tuple[str, int, int], ...]:
-    files = (p for p in configs.rglob("*") if p.suffix in CONFIG_SUFFIXES)
-    return tuple(sorted((str(p), (s := p.stat()).st_mtime_ns, s.st_size) for p in files))
-
-
-def cached_project(configs: Path) -> ProjectResult:
-    """``load_project`` for ``configs``, reused while no config file changed in this process."""
-    signature = _signature(configs)
-    hit = _cache.get(configs)
-    if hit is None or hit[0] != signature:
-        _cache[configs] = (signature, load_project([configs], root=configs))
-    return _cache[configs][1]

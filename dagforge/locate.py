@@ -16,8 +16,7 @@ from typing import Any
 from dagforge import parsecache
 from dagforge.expand import ExpandedDag, expand_document, substitute
 from dagforge.problems import Problem
-from dagforge.project import _DefaultsCache as DefaultsCache
-from dagforge.project import discover, display_name
+from dagforge.project import DefaultsCache, discover, display_name
 from dagforge.validate import check_document
 from dagforge.yamlload import Document, load_text
 

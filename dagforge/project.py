@@ -64,7 +64,7 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return sorted(p.resolve() for p in found)
 
 
-class _DefaultsCache:
+class DefaultsCache:
     """``defaults.yml`` files up the folder tree from a config file to the project root, loaded once."""
 
     def __init__(self, root: Path) -> None:
@@ -95,7 +95,7 @@ def load_project(paths: Sequence[Path], root: Path | None = None, *,
     ``callable_packages`` are the only packages a ``python_callable`` may come from.
     """
     root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
-    defaults = _DefaultsCache(root)
+    defaults = DefaultsCache(root)
     report = Report()
     results = [_load_one(path, defaults, tuple(callable_packages)) for path in discover(paths)]
     for result in results:
@@ -108,7 +108,7 @@ def load_project(paths: Sequence[Path], root: Path | None = None, *,
     return ProjectResult(root, results, report)
 
 
-def _load_one(path: Path, defaults: _DefaultsCache, packages: tuple[str, ...]) -> FileResult:
+def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) -> FileResult:
     doc = load_file(path, display_name(path))
     result = FileResult(path, doc, problems=list(doc.problems))
     if doc.data is None:

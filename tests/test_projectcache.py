@@ -32,8 +32,7 @@ def dags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _fresh_process_load(dags: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], int]:
-    """load_dags as a new DAG-processor process would run it (no in-process cache), counting full checks."""
-    monkeypatch.setattr(loader, "_cache", {})
+    """load_dags as a new DAG-processor process would run it, counting full checks."""
     calls: list[object] = []
     real = loader.load_project
     monkeypatch.setattr(loader, "load_project", lambda *a, **k: calls.append(a) or real(*a, **k))
