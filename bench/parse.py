@@ -23,7 +23,7 @@ from pathlib import Path
 
 from countries import template_file  # bench/countries.py (this folder is on sys.path when run as a script)
 
-from dagforge.parsetime import quiet_env, time_dag_file
+from dagforge.mwaa.parsetime import quiet_env, time_dag_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ load_yaml_dags(globals(), config_filepath="{path}")
 DAGFORGE_LOADER = '''\
 """dagforge airflow DAG loader."""
 from pathlib import Path
-from dagforge.loader import load_dags
+from dagforge.runtime.loader import load_dags
 load_dags(globals(), Path(__file__).resolve().parent)
 '''
 

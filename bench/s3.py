@@ -33,8 +33,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dagforge import localairflow, sampledata  # noqa: E402
-from dagforge.s3local import moto_server  # noqa: E402
+from dagforge.demo import sampledata  # noqa: E402
+from dagforge.demo.s3local import moto_server  # noqa: E402
+from dagforge.mwaa import localairflow  # noqa: E402
 
 BUCKET = "dagforge-bench"
 SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"

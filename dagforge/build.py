@@ -20,8 +20,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from dagforge.expand import ExpandedDag
-from dagforge.typed import construct
-from dagforge.values import DATE_KEYS, DURATION_KEYS, convert_levels, parse_date, parse_duration
+from dagforge.language.typed import construct
+from dagforge.language.values import DATE_KEYS, DURATION_KEYS, convert_levels, parse_date, parse_duration
 
 # dag-factory phones home on every DAG run unless told not to; MWAA private networks have no internet.
 _OFFLINE_ENV = {

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
-from dagforge.yamlload import Document, JsonPath
 
 RESERVED_KEYS = ("default", "templates", "task_groups")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z]+))?\}(?!\})")

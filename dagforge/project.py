@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.expand import ExpandedDag, expand_document
+from dagforge.load import Document, load_file
 from dagforge.problems import Problem, Report
+from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, DEFAULTS_NAMES
 from dagforge.validate import check_dag_ids, check_dags, check_document
-from dagforge.yamlload import Document, load_file
-
-CONFIG_SUFFIXES = (".yml", ".yaml")
-DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
 
 
 @dataclass
@@ -89,7 +86,7 @@ class DefaultsCache:
 
 
 def load_project(paths: Sequence[Path], root: Path | None = None, *,
-                 callable_packages: Sequence[str] = DEFAULT_PACKAGES) -> ProjectResult:
+                 callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> ProjectResult:
     """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults search.
 
     ``callable_packages`` are the only packages a ``python_callable`` may come from.

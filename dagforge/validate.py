@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from jsonschema import ValidationError
 
-from dagforge.checks.callables import DEFAULT_PACKAGES, check_callables
+from dagforge.checks.callables import check_callables
 from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
@@ -21,9 +21,10 @@ from dagforge.checks.schedules import check_schedule_form
 from dagforge.checks.schema_errors import translate
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
+from dagforge.language.schema import validator
+from dagforge.load import Document
 from dagforge.problems import Problem
-from dagforge.schema import validator
-from dagforge.yamlload import Document
+from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
@@ -75,7 +76,7 @@ def unique(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def check_dags(doc: Document, dags: Iterable[ExpandedDag],
-               packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Problem]:
+               packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> list[Problem]:
     """Problems of the expanded DAGs of one file: dag ids, task graph, schedules and callables, located in ``doc``."""
     problems: list[Problem] = []
     findings: list[Finding] = []

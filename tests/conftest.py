@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dagforge import localairflow
-from dagforge.s3local import LocalS3, moto_server
+from dagforge.demo.s3local import LocalS3, moto_server
+from dagforge.mwaa import localairflow
 
 REPO = Path(__file__).resolve().parent.parent
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dagforge-test-airflow-"))

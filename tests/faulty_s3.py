@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from dagforge.s3local import LOOPBACK, LocalS3
+from dagforge.demo.s3local import LOOPBACK, LocalS3
 
 _DROP = {"connection", "transfer-encoding", "keep-alive"}
 _CODES = {403: "AccessDenied", 500: "InternalError", 503: "ServiceUnavailable"}

@@ -9,7 +9,7 @@ import pytest
 
 from dagforge import build
 from dagforge.expand import ExpandedDag, Origin
-from dagforge.typed import UnsafeTypeError
+from dagforge.language.typed import UnsafeTypeError
 
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 

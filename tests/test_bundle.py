@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from dagforge import localairflow
-from dagforge.bundle import BundleError, BundleOptions, build_bundle, import_closure, probe
+from dagforge.mwaa import localairflow
+from dagforge.mwaa.bundle import BundleError, BundleOptions, build_bundle, import_closure, probe
 from tests.conftest import REPO
 
 CONSTRAINT = '--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-3.3.1/constraints-3.12.txt"'

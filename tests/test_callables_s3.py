@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from callables import s3 as s3io
-from dagforge.s3local import LocalS3
+from dagforge.demo.s3local import LocalS3
 from tests.conftest import REPO
 from tests.faulty_s3 import Fault, Proxy, faulty_proxy
 

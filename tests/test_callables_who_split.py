@@ -13,8 +13,8 @@ from botocore.exceptions import ClientError
 
 from callables import s3 as s3io
 from callables import who, who_split
-from dagforge import sampledata
-from dagforge.s3local import LocalS3
+from dagforge.demo import sampledata
+from dagforge.demo.s3local import LocalS3
 from tests.faulty_s3 import Fault, Proxy, faulty_proxy
 
 SPEC = sampledata.Spec(days=150)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dagforge import capacity
 from dagforge.cli import main
 from dagforge.errors import UsageError
-from dagforge.parsetime import ParseTiming
+from dagforge.mwaa import capacity
+from dagforge.mwaa.parsetime import ParseTiming
 from tests.conftest import REPO
 
 

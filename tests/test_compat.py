@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from dagforge.checks.compat import FEATURES, Feature, check_version, features_used, parse_version, supported, verdict
 from dagforge.cli import main
-from dagforge.compat import FEATURES, Feature, check_version, features_used, parse_version, supported, verdict
 from dagforge.expand import ExpandedDag, Origin
 from dagforge.project import load_project
 from tests.conftest import REPO

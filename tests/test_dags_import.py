@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dagforge import localairflow
+from dagforge.mwaa import localairflow
 from tests.conftest import REPO
 
 EXPECTED_COUNTRIES = ("AU", "BR", "DE", "ES", "FR", "IN", "JP", "MX", "NA", "NG", "NO", "RU", "ZA")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from dagforge import demo
+from dagforge.demo import run as demo
 
 
 def _asset(uri: str) -> Any:

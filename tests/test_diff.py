@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dagforge.cli import main
-from dagforge.diff import GitRefError, diff_project, format_markdown
+from dagforge.tools.diff import GitRefError, diff_project, format_markdown
 
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 BASE = f"""\

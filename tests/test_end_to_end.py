@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from callables import s3 as s3io
-from dagforge import localairflow, sampledata, sampledata_sources
-from dagforge.demo import WHO_SOURCE_KEY
+from dagforge.demo import sampledata, sampledata_sources
+from dagforge.demo.run import WHO_SOURCE_KEY
+from dagforge.mwaa import localairflow
 from tests.conftest import BUCKET_VARIABLE, REPO
 
 SPEC = sampledata.Spec(days=90)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dagforge.expand import deep_merge, expand_document, substitute
-from dagforge.yamlload import load_text
+from dagforge.load import load_text
 
 TEMPLATE = """\
 default:

@@ -13,7 +13,7 @@ import yaml
 
 from callables import ingest
 from callables import s3 as s3io
-from dagforge import sampledata_sources
+from dagforge.demo import sampledata_sources
 from tests.conftest import REPO
 
 DS = "2024-03-01"

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from dagforge import build, errordag, loader, localairflow
+from dagforge import build, settings
+from dagforge.mwaa import localairflow
+from dagforge.runtime import errordag, loader
 from tests.conftest import REPO
 
 GOOD = """\
@@ -110,7 +112,7 @@ def test_error_dag_task_fails_with_the_problems(project: Path) -> None:
 
 def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project.parent / "dagfactory_configs" / "broken.yml").write_text("broken_dag:\n  schedul: x\n  tasks: []\n")
-    monkeypatch.setenv(loader.STRICT_ENV, "true")
+    monkeypatch.setenv(settings.STRICT_ENV, "true")
     result = _import(project)
     [error] = result.errors.values()
     assert "broken.yml:2" in error and "unknown-key" in error

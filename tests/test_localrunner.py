@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from dagforge.cli import main
-from dagforge.localrunner import RunnerOptions, runner_env
-from dagforge.smoke import trigger_chain
+from dagforge.mwaa.localrunner import RunnerOptions, runner_env
+from dagforge.mwaa.smoke import trigger_chain
 from tests.conftest import REPO
 
 DOCKER_SCRIPT = REPO / "tools" / "mwaa-docker-runner.sh"

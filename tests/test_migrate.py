@@ -7,8 +7,8 @@ import pytest
 
 from dagforge.cli import main
 from dagforge.errors import ConfigError
-from dagforge.migrate import migrate_text
 from dagforge.project import load_project
+from dagforge.tools.migrate import migrate_text
 
 MIGRATE = Path(__file__).parent / "corpus" / "migrate"
 LEGACY = MIGRATE / "mwaa_0x.yml"

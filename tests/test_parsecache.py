@@ -5,12 +5,13 @@ from typing import Any
 
 import pytest
 
-from dagforge import loader, locate, parsecache
+from dagforge import settings
+from dagforge.runtime import loader, locate, parsecache
 
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(parsecache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CACHE_ENV, str(tmp_path / "cache"))
     return tmp_path / "cache"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dagforge import loader, projectcache
+from dagforge.runtime import loader, projectcache
 from tests.conftest import REPO
 
 CONFIG = """\

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dagforge.cli import main
-from dagforge.registry import discover
+from dagforge.tools.registry import discover
 from tests.conftest import REPO
 
 

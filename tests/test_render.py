@@ -64,7 +64,7 @@ def test_rendered_configs_build_in_real_dag_factory(tmp_path: Path, monkeypatch:
     from dagfactory import load_yaml_dags
 
     from dagforge.project import load_project
-    from dagforge.render import render_dag
+    from dagforge.tools.render import render_dag
 
     result = load_project([GOLDEN.parent / "good"])
     warned = {p.file for p in result.report.problems}

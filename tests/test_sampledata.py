@@ -4,7 +4,7 @@ import csv
 import io
 from collections import defaultdict
 
-from dagforge import sampledata
+from dagforge.demo import sampledata
 
 
 def _rows(spec: sampledata.Spec) -> list[dict[str, str]]:

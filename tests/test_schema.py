@@ -8,7 +8,8 @@ from jsonschema import Draft202012Validator
 
 from dagforge.cli import main
 from dagforge.commands.schema import StaleError, stale_files
-from dagforge.schema import load_schema, schema_dir
+from dagforge.language.schema import load_schema
+from dagforge.settings import SCHEMAS_DIR
 
 
 def test_committed_schema_and_reference_docs_are_up_to_date() -> None:
@@ -42,11 +43,11 @@ def test_every_operator_has_its_own_arguments_and_airflow2_paths() -> None:
 
 @pytest.mark.airflow
 def test_operator_registry_matches_the_installed_airflow() -> None:
-    from dagforge.schemagen import introspect
+    from dagforge.language.schemagen import introspect
 
-    committed = (schema_dir() / "operators.json").read_text(encoding="utf-8")
+    committed = (SCHEMAS_DIR / "operators.json").read_text(encoding="utf-8")
     assert json.loads(introspect.render()) == json.loads(committed), \
-        "run `python -m dagforge.schemagen.introspect` then `dagforge schema --write`"
+        "run `python -m dagforge.language.schemagen.introspect` then `dagforge schema --write`"
 
 
 def test_docs_mention_every_dag_key() -> None:

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dagforge.schema import load_schema
-from dagforge.typed import ALLOWED_TYPES, UnsafeTypeError, construct
+from dagforge.language.schema import load_schema
+from dagforge.language.typed import ALLOWED_TYPES, UnsafeTypeError, construct
 
 
 def test_allowed_objects_are_built_with_their_arguments() -> None:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagforge.expand import expand_document
+from dagforge.load import load_text
 from dagforge.validate import check_dags, check_document
-from dagforge.yamlload import load_text
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "corpus").rglob("*.yml"))]
 KEYS = st.sampled_from(["schedule", "tasks", "task_id", "operator", "dependencies", "templates", "instances",

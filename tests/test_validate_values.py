@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dagforge.cron import check_schedule
-from dagforge.hints import callable_path, did_you_mean, removed_key
-from dagforge.values import format_duration, parse_duration
+from dagforge.language.cron import check_schedule
+from dagforge.language.hints import callable_path, did_you_mean, removed_key
+from dagforge.language.values import format_duration, parse_duration
 
 
 @pytest.mark.parametrize("text", ["*/10 * * * *", "0 3 * * MON-FRI", "0 0 L * *", "0 0 * * 1#2", "@daily",

@@ -12,7 +12,7 @@ import pytest
 
 from callables import s3 as s3io
 from callables import who
-from dagforge import sampledata
+from dagforge.demo import sampledata
 
 SPEC = sampledata.Spec(days=200)
 SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dagforge.yamlload import format_path, load_text
+from dagforge.load import format_path, load_text
 
 
 def test_positions_of_keys_and_values() -> None:

@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--constraints", type=Path, required=True)
     parser.add_argument("--airflow", default="3.3.1")
     parser.add_argument("--extra", action="append", default=[],
-                        help="another root package (Airflow 2: apache-airflow-providers-standard, see dagforge.compat)")
+                        help="another root package (Airflow 2: apache-airflow-providers-standard, see dagforge.checks.compat)")
     args = parser.parse_args()
     roots = [line.split("#")[0].strip() for line in (ROOT / "requirements/mwaa.in").read_text().splitlines()]
     roots += args.extra

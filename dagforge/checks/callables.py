@@ -17,10 +17,10 @@ from typing import Any
 from dagforge.checks.graph import tasks_of
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
-from dagforge.hints import close_matches, did_you_mean
-from dagforge.yamlload import Document, JsonPath
+from dagforge.language.hints import close_matches, did_you_mean
+from dagforge.load import Document, JsonPath
+from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
-DEFAULT_PACKAGES = ("callables",)
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 CALLABLE_ARGS = ("python_callable", "check_fn", "output_processor")
 # Airflow passes these from the task context to callables that name them; they need no op_kwargs.
@@ -41,7 +41,7 @@ class Resolved:
     hint: str = ""
 
 
-def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_PACKAGES) -> list[Finding]:
+def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> list[Finding]:
     problems: list[Finding] = []
     for _, path, task in tasks_of(dag.config):
         for arg in CALLABLE_ARGS:

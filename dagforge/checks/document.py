@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from dagforge.language.schema import operator_aliases
+from dagforge.load import Document, JsonPath, value_at
 from dagforge.problems import Problem
-from dagforge.schema import operator_aliases
-from dagforge.yamlload import Document, JsonPath, value_at
 
 SECTIONS = ("default", "templates")
 

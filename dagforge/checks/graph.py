@@ -7,8 +7,8 @@ from typing import Any
 
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
-from dagforge.hints import did_you_mean
-from dagforge.yamlload import JsonPath
+from dagforge.language.hints import did_you_mean
+from dagforge.load import JsonPath
 
 Task = tuple[str, JsonPath, Mapping[str, Any]]
 

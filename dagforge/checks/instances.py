@@ -9,9 +9,9 @@ from typing import Any
 
 from dagforge.checks.schema_errors import json_type
 from dagforge.expand import placeholders_in
-from dagforge.hints import did_you_mean
+from dagforge.language.hints import did_you_mean
+from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
-from dagforge.yamlload import Document, JsonPath
 
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "number": (int, float),
                                               "boolean": (bool,)}

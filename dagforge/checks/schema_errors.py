@@ -11,10 +11,10 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from dagforge.hints import REMOVED_OPERATORS, close_matches, did_you_mean, removed_key
+from dagforge.language.hints import REMOVED_OPERATORS, close_matches, did_you_mean, removed_key
+from dagforge.language.values import format_duration
+from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
-from dagforge.values import format_duration
-from dagforge.yamlload import Document, JsonPath
 
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object",
                type(None): "null"}

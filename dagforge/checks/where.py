@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dagforge.expand import ExpandedDag
+from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
-from dagforge.yamlload import Document, JsonPath
 
 
 @dataclass(frozen=True)

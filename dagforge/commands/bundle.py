@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge.bundle import MWAA_AIRFLOW, BundleOptions, build_bundle
+from dagforge.mwaa.bundle import MWAA_AIRFLOW, BundleOptions, build_bundle
 
 ORDER = 60
 

@@ -24,10 +24,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from dagforge.checks.callables import DEFAULT_PACKAGES
-    from dagforge.registry import discover, reference_markdown
+    from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
+    from dagforge.tools.registry import discover, reference_markdown
 
-    infos = discover(args.packages or DEFAULT_PACKAGES)
+    infos = discover(args.packages or DEFAULT_CALLABLE_PACKAGES)
     if args.check:
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
         if current != reference_markdown(infos):

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge.compat import check_version
+from dagforge.checks.compat import check_version
 from dagforge.project import load_project
+from dagforge.settings import CONFIGS_DIR_NAME
 
 ORDER = 45
 
@@ -16,10 +17,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "compat", help="report config features that do not work on a given Airflow version",
         description="Expand the configs (no Airflow needed) and check every DAG against dagforge's table of "
-                    "features per Airflow version (dagforge/compat.py): keys removed in Airflow 3, Airflow 3-only "
+                    "features per Airflow version (dagforge/checks/compat.py): keys removed in Airflow 3, Airflow 3-only "
                     "keys and schedules, imports that moved. Exit 1 when a DAG cannot work on that version.")
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path("dagfactory_configs")], metavar="PATH",
-                        help="config files or folders (default: dagfactory_configs)")
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path(CONFIGS_DIR_NAME)], metavar="PATH",
+                        help=f"config files or folders (default: {CONFIGS_DIR_NAME})")
     parser.add_argument("--airflow-version", required=True, help="target Airflow version, e.g. 2.11.2")
     parser.set_defaults(func=run)
 

@@ -9,7 +9,7 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dagforge import sampledata
+from dagforge.demo import sampledata
 
 ORDER = 90
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", category=FutureWarning)  # Airflow's DeprecatedImportWarning
     warnings.filterwarnings("ignore", message=".*deprecated.*", category=UserWarning)
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    from dagforge.demo import DemoOptions, check, format_sources_table, format_table, run_demo
+    from dagforge.demo.run import DemoOptions, check, format_sources_table, format_table, run_demo
 
     project = args.project_dir.resolve()
     when = datetime.strptime(args.logical_date, "%Y-%m-%d").replace(tzinfo=UTC)

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from dagforge.diff import DEFAULT_CONFIGS, as_json, diff_project, format_markdown
+from dagforge.settings import CONFIGS_DIR_NAME
+from dagforge.tools.diff import as_json, diff_project, format_markdown
 
 ORDER = 40
 
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--base", required=True, help="git ref to compare with (e.g. origin/main)")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
     parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)")
-    parser.add_argument("--configs", default=DEFAULT_CONFIGS,
+    parser.add_argument("--configs", default=CONFIGS_DIR_NAME,
                         help="config folder, relative to the project (default: %(default)s)")
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the DAG set changed")
     parser.set_defaults(func=run)

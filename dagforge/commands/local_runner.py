@@ -10,10 +10,10 @@ import time
 import warnings
 from pathlib import Path
 
+from dagforge.demo.s3local import LOOPBACK
 from dagforge.errors import UsageError
-from dagforge.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
-from dagforge.s3local import LOOPBACK
-from dagforge.smoke import smoke
+from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
+from dagforge.mwaa.smoke import smoke
 
 ORDER = 70
 DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"

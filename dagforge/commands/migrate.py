@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from dagforge.errors import UsageError
-from dagforge.migrate import migrate_text, schema_ref_for
+from dagforge.tools.migrate import migrate_text, schema_ref_for
 
 ORDER = 40
 

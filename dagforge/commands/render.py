@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.commands.validate import add_paths, existing_paths
 from dagforge.errors import ConfigError, UsageError
-from dagforge.hints import did_you_mean
+from dagforge.language.hints import did_you_mean
 from dagforge.project import load_project
-from dagforge.render import render_dag
+from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
+from dagforge.tools.render import render_dag
 
 ORDER = 30
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES)
     for file in result.files:
         for dag in file.dags:
             if dag.dag_id == args.dag_id:

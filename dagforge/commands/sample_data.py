@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge import sampledata
+from dagforge.demo import sampledata
 
 ORDER = 90
 

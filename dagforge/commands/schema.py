@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from dagforge.errors import DagforgeError
-from dagforge.schema import SCHEMA_FILE, schema_dir
-from dagforge.schemagen import compose, docs
+from dagforge.language.schemagen import compose, docs
+from dagforge.settings import PACKAGE_DIR, SCHEMA_FILE, SCHEMAS_DIR
 
 ORDER = 60
-DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "config-reference.md"
+DOCS_FILE = PACKAGE_DIR.parent / "docs" / "config-reference.md"
+
 
 
 class StaleError(DagforgeError):
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "schema", help="print, write or check the JSON Schema and docs/config-reference.md",
         description="The schema is composed from schemas/operators.json (operator signatures read from Airflow "
-                    "by `python -m dagforge.schemagen.introspect`).")
+                    "by `python -m dagforge.language.schemagen.introspect`).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 when the committed schema or docs are stale")
     mode.add_argument("--write", action="store_true", help="regenerate the schema and docs/config-reference.md")
@@ -36,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def generated() -> dict[Path, str]:
     """Each generated file and the text it should hold."""
-    registry = compose.load_registry(schema_dir())
-    return {schema_dir() / SCHEMA_FILE: compose.render(registry), DOCS_FILE: docs.render(compose.compose(registry))}
+    registry = compose.load_registry(SCHEMAS_DIR)
+    return {SCHEMAS_DIR / SCHEMA_FILE: compose.render(registry), DOCS_FILE: docs.render(compose.compose(registry))}
 
 
 def stale_files() -> list[Path]:
@@ -58,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
             path.write_text(text, encoding="utf-8")
             sys.stderr.write(f"wrote {path}\n")
         return 0
-    sys.stdout.write(outputs[DOCS_FILE if args.docs else schema_dir() / SCHEMA_FILE])
+    sys.stdout.write(outputs[DOCS_FILE if args.docs else SCHEMAS_DIR / SCHEMA_FILE])
     return 0

@@ -6,14 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge import capacity, compat, reporters
-from dagforge.checks.callables import DEFAULT_PACKAGES
+from dagforge import reporters
+from dagforge.checks import compat
 from dagforge.errors import UsageError
+from dagforge.mwaa import capacity
 from dagforge.problems import Problem
 from dagforge.project import load_project
+from dagforge.settings import CONFIGS_DIR_NAME, DEFAULT_CALLABLE_PACKAGES
 
 ORDER = 10
-DEFAULT_PATH = Path("dagfactory_configs")
+DEFAULT_PATH = Path(CONFIGS_DIR_NAME)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +42,7 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=None,
                         help="top folder for defaults.yml lookup (default: the folder given, else the cwd)")
     parser.add_argument("--callables-package", action="append", dest="packages", metavar="PACKAGE",
-                        help=f"a package callables may come from (repeatable; default: {', '.join(DEFAULT_PACKAGES)})")
+                        help=f"a package callables may come from (repeatable; default: {', '.join(DEFAULT_CALLABLE_PACKAGES)})")
 
 
 def existing_paths(args: argparse.Namespace) -> list[Path]:
@@ -52,7 +54,7 @@ def existing_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_PACKAGES)
+    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES)
     if args.airflow_version:
         result.report.extend(compat.check_version(result.dags(), args.airflow_version))
     if args.env_class:

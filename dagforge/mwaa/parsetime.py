@@ -19,7 +19,7 @@ from dagforge.errors import DagforgeError
 
 _WORKER = textwrap.dedent('''\
     import importlib.util, json, sys, time, tracemalloc
-    import airflow, dagfactory, dagforge.loader, dagforge.build  # noqa: F401  warm imports, as in a DAG processor
+    import airflow, dagfactory, dagforge.runtime.loader, dagforge.build  # noqa: F401  warm imports, as in a DAG processor
     path, mode = sys.argv[1], sys.argv[2]
     spec = importlib.util.spec_from_file_location("dagforge_timed_dag_file", path)
     module = importlib.util.module_from_spec(spec)

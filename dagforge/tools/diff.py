@@ -20,8 +20,8 @@ from typing import Any
 
 from dagforge.errors import DagforgeError, UsageError
 from dagforge.project import load_project
+from dagforge.settings import CONFIGS_DIR_NAME
 
-DEFAULT_CONFIGS = "dagfactory_configs"
 TASK_CODE = ("callables", "dags")  # code the DAGs run: a change here changes no config, but every run
 _VALUE_WIDTH = 60
 
@@ -118,7 +118,7 @@ def load_side(configs: Path, label: str) -> Side:
     return Side(label, dags, len(project.report.errors))
 
 
-def diff_project(project_dir: Path, base_ref: str, configs: str = DEFAULT_CONFIGS) -> DagDiff:
+def diff_project(project_dir: Path, base_ref: str, configs: str = CONFIGS_DIR_NAME) -> DagDiff:
     """The DAG diff between ``base_ref`` and the working tree of the repository holding ``project_dir``."""
     repo = repo_root(project_dir)
     commit = resolve_ref(repo, base_ref)

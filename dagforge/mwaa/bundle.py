@@ -32,14 +32,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge import __version__, localairflow
+from dagforge import __version__
 from dagforge.errors import DagforgeError
+from dagforge.mwaa import localairflow
+from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME
 
 MWAA_AIRFLOW = "3.3.1"
 MWAA_PYTHON = "3.12"
 PACKAGES = ("dagforge", "callables")
-CONFIGS = "dagfactory_configs"
-IGNORED_FOLDERS = (*PACKAGES, "schemas", CONFIGS)
+IGNORED_FOLDERS = (*PACKAGES, "schemas", CONFIGS_DIR_NAME)
 TELEMETRY_OFF = {"AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
                  "DO_NOT_TRACK": "true"}
 DAGFORGE_SETTINGS = {"AIRFLOW__DAGFORGE__STRICT": "False"}
@@ -88,7 +89,7 @@ def build_bundle(options: BundleOptions) -> Manifest:
     dags = out / "dags"
     for loader in sorted((project / "dags").glob("*.py")):
         _copy(loader, dags / loader.name)
-    _copy_tree(project / CONFIGS, dags / CONFIGS, (".yml", ".yaml"))
+    _copy_tree(project / CONFIGS_DIR_NAME, dags / CONFIGS_DIR_NAME, CONFIG_SUFFIXES)
     _copy_tree(project / "schemas", dags / "schemas", (".json",))
     for module in sorted(import_closure(project, _roots(project))):
         _copy(project / module, dags / module)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge.localrunner import (
+from dagforge.mwaa.localrunner import (
     ApiClient,
     LocalRunnerError,
     Progress,

@@ -1,6 +1,6 @@
 """Read DAG and operator signatures from Airflow into plain data (``schemas/operators.json``).
 
-Run at dev time, with Airflow installed: ``python -m dagforge.schemagen.introspect``. Validation never
+Run at dev time, with Airflow installed: ``python -m dagforge.language.schemagen.introspect``. Validation never
 imports Airflow; it reads the committed output, and a test fails when that output is stale.
 """
 
@@ -12,7 +12,6 @@ import json
 import re
 import sys
 import warnings
-from pathlib import Path
 from typing import Any
 
 OPERATORS = (
@@ -143,7 +142,10 @@ def render() -> str:
 
 
 def main() -> int:
-    out = Path(__file__).resolve().parents[2] / "schemas" / "operators.json"
+    from dagforge.settings import OPERATORS_FILE, SCHEMAS_DIR
+
+    out = SCHEMAS_DIR / OPERATORS_FILE
+
     out.write_text(render(), encoding="utf-8")
     sys.stderr.write(f"wrote {out}\n")
     return 0

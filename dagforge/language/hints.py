@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from dagforge.values import format_duration
+from dagforge.language.values import format_duration
 
 MWAA_DAGS = PurePosixPath("/usr/local/airflow/dags")
 # The few allowed values are listed in full; longer lists only through close matches.

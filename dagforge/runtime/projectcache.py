@@ -2,7 +2,7 @@
 
 Airflow's DAG processor re-imports the loader every 30 s in a new process, almost always on
 unchanged configs. When a project had no problems at all, its expanded DAGs are stored in the
-parse cache (:mod:`dagforge.parsecache`: JSON, content-addressed) under a key made of every config
+parse cache (:mod:`dagforge.runtime.parsecache`: JSON, content-addressed) under a key made of every config
 file's path and text *and* a fingerprint of everything validation depends on: dagforge's own code,
 the schemas, and the allow-listed callables' code. Any change to any of them misses, and the full
 check runs again. A project with problems is never cached, so its error DAGs are rebuilt each time.
@@ -17,19 +17,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dagforge import parsecache
-from dagforge.checks.callables import DEFAULT_PACKAGES
 from dagforge.expand import ExpandedDag, Origin
-from dagforge.project import CONFIG_SUFFIXES
-from dagforge.schema import schema_dir
+from dagforge.runtime import parsecache
+from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, PACKAGE_DIR, SCHEMAS_DIR
 
 _FORMAT = "dagforge-project-cache-1"
 
 
 @cache
-def fingerprint(packages: tuple[str, ...] = DEFAULT_PACKAGES) -> str:
+def fingerprint(packages: tuple[str, ...] = DEFAULT_CALLABLE_PACKAGES) -> str:
     """A hash of every source file validation reads: dagforge, the schemas, the allowed packages."""
-    roots = [Path(__file__).resolve().parent, schema_dir(), *_package_dirs(packages)]
+    roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(packages)]
+
     digest = hashlib.sha256(_FORMAT.encode())
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from dagforge import localairflow, sampledata
-from dagforge.bundle import DAGFORGE_SETTINGS, TELEMETRY_OFF, BundleOptions, build_bundle
-from dagforge.demo import BUCKET_VARIABLE, seed
+from dagforge.demo import sampledata
+from dagforge.demo.run import BUCKET_VARIABLE, seed
+from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.errors import EnvironmentSetupError
+from dagforge.mwaa import localairflow
+from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, TELEMETRY_OFF, BundleOptions, build_bundle
 from dagforge.project import load_project
-from dagforge.s3local import LOOPBACK, LocalS3, free_port, moto_server
 
 Progress = Callable[[str], None]
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")

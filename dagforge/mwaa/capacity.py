@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from dagforge.errors import UsageError
-from dagforge.parsetime import ParseTiming, quiet_env, time_dag_file
+from dagforge.mwaa.parsetime import ParseTiming, quiet_env, time_dag_file
 from dagforge.problems import Problem
 
 # DAGs an MWAA environment class is sized for (AWS's published guidance; medium is given as 200–250).

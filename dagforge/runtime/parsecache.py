@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-CACHE_ENV = "DAGFORGE_CACHE_DIR"
+from dagforge.settings import CACHE_ENV
 
 
 def cache_dir() -> Path:

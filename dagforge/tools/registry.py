@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dagforge.checks.callables import DEFAULT_PACKAGES
+from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class CallableInfo:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ") if self.doc else ""
 
 
-def discover(packages: Sequence[str] = DEFAULT_PACKAGES) -> list[CallableInfo]:
+def discover(packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> list[CallableInfo]:
     """Every function named in ``__all__`` of every module of ``packages``, sorted by dotted name."""
     found: list[CallableInfo] = []
     for package in packages:

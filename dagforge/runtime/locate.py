@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge import parsecache
 from dagforge.expand import ExpandedDag, expand_document, substitute
+from dagforge.load import Document, load_text
 from dagforge.problems import Problem
 from dagforge.project import DefaultsCache, discover, display_name
+from dagforge.runtime import parsecache
 from dagforge.validate import check_document
-from dagforge.yamlload import Document, load_text
 
 
 @dataclass

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dagforge import localairflow, sampledata, sampledata_sources
+from dagforge.demo import sampledata, sampledata_sources
+from dagforge.demo.s3local import LocalS3, moto_server
 from dagforge.errors import DagforgeError
-from dagforge.s3local import LocalS3, moto_server
+from dagforge.mwaa import localairflow
 
 WHO_SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
 BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.errors import ConfigError
-from dagforge.hints import REMOVED_OPERATORS, callable_path, removed_key
-from dagforge.schema import SCHEMA_FILE, operator_aliases, schema_dir
-from dagforge.values import format_duration
-from dagforge.yamlload import Document, JsonPath, load_text, value_at
+from dagforge.language.hints import REMOVED_OPERATORS, callable_path, removed_key
+from dagforge.language.schema import operator_aliases
+from dagforge.language.values import format_duration
+from dagforge.load import Document, JsonPath, load_text, value_at
+from dagforge.settings import SCHEMA_FILE, SCHEMAS_DIR
 
 RENAMES = {"schedule_interval": "schedule", "concurrency": "max_active_tasks",
            "task_concurrency": "max_active_tis_per_dag"}
@@ -143,4 +144,5 @@ def _apply(lines: list[str], edit: Edit) -> None:
 
 def schema_ref_for(path: Path) -> str:
     """The schema's path relative to the config file, as editors resolve it."""
-    return os.path.relpath(schema_dir() / SCHEMA_FILE, path.resolve().parent).replace(os.sep, "/")
+    return os.path.relpath(SCHEMAS_DIR / SCHEMA_FILE,
+ path.resolve().parent).replace(os.sep, "/")

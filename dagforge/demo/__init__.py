@@ -1,0 +1,1 @@
+"""The demo: a local S3, sample data, and the run of every DAG."""

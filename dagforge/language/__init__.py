@@ -1,0 +1,1 @@
+"""What a config may say: the schema, friendly values, cron, typed objects, hints."""

@@ -1,0 +1,1 @@
+"""MWAA tooling: the bundle, parse timing, capacity, local Airflow, the local runner."""

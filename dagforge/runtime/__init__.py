@@ -1,0 +1,1 @@
+"""What ships to MWAA beside the stages: the loader, error DAGs, locating one DAG, caches."""

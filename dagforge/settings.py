@@ -1,0 +1,27 @@
+"""Names and places dagforge agrees on everywhere: one definition each, imported by every user.
+
+Paths are resolved from this file, so they hold in the repository and in the MWAA bundle alike
+(where ``dagforge/``, ``schemas/`` and ``dagfactory_configs/`` sit side by side in the dags folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# ``schemas/`` beside the ``dagforge`` package: the repo root locally, the dags folder on MWAA.
+SCHEMAS_DIR = PACKAGE_DIR.parent / "schemas"
+SCHEMA_FILE = "dagforge.schema.json"
+OPERATORS_FILE = "operators.json"
+
+CONFIGS_DIR_NAME = "dagfactory_configs"
+CONFIG_SUFFIXES = (".yml", ".yaml")
+DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
+
+# Packages whose functions configs may name as callables (the allow-list's default).
+DEFAULT_CALLABLE_PACKAGES = ("callables",)
+
+# Environment variables dagforge reads.
+CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
+CACHE_ENV = "DAGFORGE_CACHE_DIR"
+STRICT_ENV = "AIRFLOW__DAGFORGE__STRICT"

@@ -1,0 +1,1 @@
+"""Developer tools over expanded configs: render, diff, migrate, the callables registry."""
