@@ -31,5 +31,6 @@ templates:
 
 
 def template_file(codes: list[str]) -> str:
-    """A config file whose template yields ``bench_country_<code>`` for each code (``C00000`` form)."""
+    """A config file whose template yields ``bench_country_<code>`` for each code (``C00000``
+    form)."""
     return TEMPLATE_HEAD + "".join(f"      - {{code: {code}}}\n" for code in codes)

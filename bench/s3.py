@@ -44,11 +44,15 @@ SPLIT_PREFIX = "who/split"
 DS = "2024-03-01"
 
 
-# ---- inside a measurement subprocess ---------------------------------------------------------------
+# ---- inside a measurement subprocess
+# ---------------------------------------------------------------
+
 
 @contextmanager
 def peak_rss() -> Iterator[dict[str, float]]:
-    """Sample this process's RSS while the block runs; ``result['peak_mb']`` is the rise above the start."""
+    """Sample this process's RSS while the block runs; ``result['peak_mb']`` is the rise above the
+    start.
+    """
     import psutil
 
     process, result, done = psutil.Process(), {"peak_mb": 0.0}, threading.Event()
@@ -85,14 +89,17 @@ def _full_read(engine: str | None) -> Callable[[Any], None]:
 
         options = {"engine": engine} if engine else {}
         pd.read_csv(io.BytesIO(s3io.get(hook, BUCKET, SOURCE_KEY)), **options)
+
     return run
 
 
 def _seed_all(limit: int) -> Callable[[Any], None]:
-    """The walkthrough's callable, per country: download, parse (pandas defaults), filter, write back.
+    """The walkthrough's callable, per country: download, parse (pandas defaults), filter, write
+    back.
 
     It filters by code here (the walkthrough's name-vs-code bug would select nothing).
     """
+
     def run(hook: Any) -> None:
         import pandas as pd
 
@@ -102,7 +109,13 @@ def _seed_all(limit: int) -> Callable[[Any], None]:
             frame = pd.read_csv(io.BytesIO(s3io.get(hook, BUCKET, SOURCE_KEY)))
             rows = frame.rename(columns={"Country_code": "country"})
             rows = rows[rows["country"] == code]
-            s3io.put(hook, BUCKET, f"bench/seed/count_death_{code}.csv", rows.to_csv(index=False).encode())
+            s3io.put(
+                hook,
+                BUCKET,
+                f"bench/seed/count_death_{code}.csv",
+                rows.to_csv(index=False).encode(),
+            )
+
     return run
 
 
@@ -123,7 +136,15 @@ def _split_all(workers: int) -> Callable[[Any], None]:
                 who_split.country_from_split(code, BUCKET, SPLIT_PREFIX, "bench/split", DS)
             return
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda c: who_split.country_from_split(c, BUCKET, SPLIT_PREFIX, "bench/split", DS), codes))
+            list(
+                pool.map(
+                    lambda c: who_split.country_from_split(
+                        c, BUCKET, SPLIT_PREFIX, "bench/split", DS
+                    ),
+                    codes,
+                )
+            )
+
     return run
 
 
@@ -185,7 +206,9 @@ def measure(name: str, seed_countries: int) -> dict[str, float]:
     return {"seconds": statistics.median(times), "peak_mb": peaks[0], "hook_setup_s": setup}
 
 
-# ---- the driver ------------------------------------------------------------------------------------
+# ---- the driver
+# ------------------------------------------------------------------------------------
+
 
 def _child(name: str, env: dict[str, str], seed_countries: int) -> dict[str, float]:
     command = [sys.executable, __file__, "--measure", name, "--seed-countries", str(seed_countries)]
@@ -205,7 +228,9 @@ def _seed_bucket() -> tuple[int, int]:
     data = sampledata.csv_bytes(sampledata.Spec.for_rows(450_000, 237))
     s3io.put(hook, BUCKET, SOURCE_KEY, data)
     s3io.put(hook, BUCKET, EMPTY_KEY, b"")
-    who_split.split_countries(BUCKET, SOURCE_KEY, SPLIT_PREFIX, DS)  # so seed and one_country find the index
+    who_split.split_countries(
+        BUCKET, SOURCE_KEY, SPLIT_PREFIX, DS
+    )  # so seed and one_country find the index
     return len(data), data.count(b"\n") - 1
 
 
@@ -215,7 +240,9 @@ def run(seed_countries: int) -> None:
     with moto_server() as s3:
         os.environ.update(s3.connection_env())
         size, rows = _seed_bucket()
-        print(f"file_rows: {rows}\nfile_mb: {size / 1e6:.1f}\nendpoint: {s3.endpoint_url}", flush=True)
+        print(
+            f"file_rows: {rows}\nfile_mb: {size / 1e6:.1f}\nendpoint: {s3.endpoint_url}", flush=True
+        )
         results: dict[str, dict[str, float]] = {}
         for name in measurements(seed_countries):
             print(f"# measuring {name} ...", file=sys.stderr, flush=True)
@@ -232,14 +259,23 @@ def report(results: dict[str, dict[str, float]], size: int, seed_countries: int)
     print(f"hook_setup_s: {statistics.median(r['hook_setup_s'] for r in results.values()):.3f}")
     print(f"countries: {countries}")
     if seed_countries < countries:
-        print(f"seed_all_countries_extrapolated_s: {seed:.2f}  # measured {seed_countries} countries")
-    full_read = min(results["full_read_pandas_default"]["seconds"], results["full_read_pandas_pyarrow"]["seconds"])
+        print(
+            f"seed_all_countries_extrapolated_s: {seed:.2f}  # measured {seed_countries} countries"
+        )
+    full_read = min(
+        results["full_read_pandas_default"]["seconds"],
+        results["full_read_pandas_pyarrow"]["seconds"],
+    )
     floor = full_read + countries * results["minimal_get"]["seconds"]
     ours = results["split_plus_all_countries"]["seconds"]
     print(f"floor_all_countries_s: {floor:.3f}  # fastest full read + one minimal GET per country")
-    print(f"ratio_all_countries_vs_floor_2_workers: "
-          f"{results['split_plus_all_countries_2_workers']['seconds'] / floor:.2f}")
-    peak = max(results[n]["peak_mb"] for n in ("split_only", "split_plus_all_countries", "one_country"))
+    print(
+        f"ratio_all_countries_vs_floor_2_workers: "
+        f"{results['split_plus_all_countries_2_workers']['seconds'] / floor:.2f}"
+    )
+    peak = max(
+        results[n]["peak_mb"] for n in ("split_only", "split_plus_all_countries", "one_country")
+    )
     print(f"ratio_all_countries_vs_seed: {ours / seed:.3f}")
     print(f"ratio_all_countries_vs_floor: {ours / floor:.2f}")
     print(f"ratio_one_country_vs_one_read: {results['one_country']['seconds'] / full_read:.3f}")
@@ -247,9 +283,15 @@ def report(results: dict[str, dict[str, float]], size: int, seed_countries: int)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed-countries", type=int, default=236,
-                        help="countries the seed-style run reads the file for (default: all 236)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--seed-countries",
+        type=int,
+        default=236,
+        help="countries the seed-style run reads the file for (default: all 236)",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -22,6 +22,7 @@ from dagforge.project import load_project  # noqa: E402  (timed on purpose)
 
 IMPORT_SECONDS = time.perf_counter() - T0
 
+
 def write_config(folder: Path, instances: int) -> Path:
     path = folder / "bench.yml"
     path.write_text(template_file([f"C{i:05d}" for i in range(instances)]), encoding="utf-8")

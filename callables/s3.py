@@ -1,4 +1,5 @@
-"""S3 access for callables: the provider hook with standard retries, and keys that cannot escape a prefix.
+"""S3 access for callables: the provider hook with standard retries, and keys that cannot escape a
+prefix.
 
 Requests go through the boto3 client the hook builds (``hook.get_conn()``): one plain GET or PUT per
 call. The hook's own helpers cost extra round trips (``get_key`` sends a HEAD before the GET), which
@@ -26,7 +27,8 @@ _hooks: dict[tuple[str, str | None], S3Hook] = {}
 
 
 class UnsafeKeyError(ValueError):
-    """A key part would leave its prefix (``..``, an absolute key, a URL) or holds odd characters."""
+    """A key part would leave its prefix (``..``, an absolute key, a URL) or holds odd
+    characters."""
 
 
 class MissingObjectError(FileNotFoundError):
@@ -55,7 +57,9 @@ def client(s3: S3Hook) -> Any:
 def check_bucket(bucket: str) -> str:
     """``bucket`` if it is a plain bucket name (no ``s3://``, no ``/``, no key)."""
     if not isinstance(bucket, str) or not _BUCKET.match(bucket) or ".." in bucket:
-        raise UnsafeKeyError(f"unsafe bucket name {bucket!r}: use a plain S3 bucket name such as 'my-data'")
+        raise UnsafeKeyError(
+            f"unsafe bucket name {bucket!r}: use a plain S3 bucket name such as 'my-data'"
+        )
     return bucket
 
 
@@ -70,14 +74,18 @@ def join_key(prefix: str, *parts: str) -> str:
     """``prefix/part/...``, refusing anything that could leave ``prefix`` or name another bucket:
     a leading ``/``, ``..``, a URL, or characters outside letters, digits and ``._=+-``."""
     if prefix.startswith("/"):
-        raise UnsafeKeyError(f"unsafe S3 prefix {prefix!r}: keys are relative to the bucket, drop the leading '/'")
+        raise UnsafeKeyError(
+            f"unsafe S3 prefix {prefix!r}: keys are relative to the bucket, drop the leading '/'"
+        )
     segments = [seg for seg in prefix.rstrip("/").split("/")]
     for part in parts:
         segments.extend(str(part).split("/"))
     for seg in segments:
         if not _SEGMENT.match(seg) or seg in (".", ".."):
-            raise UnsafeKeyError(f"unsafe S3 key part {seg!r} in {'/'.join([prefix, *parts])!r}: "
-                                 "use letters, digits and ._=+- only, with no '..' or empty parts")
+            raise UnsafeKeyError(
+                f"unsafe S3 key part {seg!r} in {'/'.join([prefix, *parts])!r}: "
+                "use letters, digits and ._=+- only, with no '..' or empty parts"
+            )
     return "/".join(segments)
 
 
@@ -123,5 +131,7 @@ def put(s3: S3Hook, bucket: str, key: str, data: bytes | IO[bytes]) -> None:
 def delete(s3: S3Hook, bucket: str, *keys: str) -> None:
     """Delete ``keys`` (missing ones are fine) in one request."""
     if keys:
-        client(s3).delete_objects(Bucket=check_bucket(bucket),
-                                  Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+        client(s3).delete_objects(
+            Bucket=check_bucket(bucket),
+            Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+        )

@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
 __all__ = ["process_country"]
 
-COLUMNS = ("Date_reported", "Country_code", "Country", "WHO_region",
-           "New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
+COLUMNS = (
+    "Date_reported",
+    "Country_code",
+    "Country",
+    "WHO_region",
+    "New_cases",
+    "Cumulative_cases",
+    "New_deaths",
+    "Cumulative_deaths",
+)
 COUNT_COLUMNS = ("New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
 _CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -32,7 +40,9 @@ class WhoDataError(ValueError):
 def check_code(country_code: str) -> str:
     """``country_code`` if it is two capital letters (the WHO file's codes, ``NA`` included)."""
     if not isinstance(country_code, str) or not _CODE.match(country_code):
-        raise WhoDataError(f"country code {country_code!r} is not two capital letters (e.g. NA, NO)")
+        raise WhoDataError(
+            f"country code {country_code!r} is not two capital letters (e.g. NA, NO)"
+        )
     return country_code
 
 
@@ -40,8 +50,15 @@ def schema() -> pa.Schema:
     """The WHO columns typed: dates, codes and names as text, counts as (nullable) int64."""
     import pyarrow as pa
 
-    return pa.schema([("Date_reported", pa.date32()), ("Country_code", pa.string()), ("Country", pa.string()),
-                      ("WHO_region", pa.string()), *((col, pa.int64()) for col in COUNT_COLUMNS)])
+    return pa.schema(
+        [
+            ("Date_reported", pa.date32()),
+            ("Country_code", pa.string()),
+            ("Country", pa.string()),
+            ("WHO_region", pa.string()),
+            *((col, pa.int64()) for col in COUNT_COLUMNS),
+        ]
+    )
 
 
 def read_who(data: bytes | IO[bytes], source: str = "<bytes>") -> pa.Table:
@@ -58,11 +75,16 @@ def read_who(data: bytes | IO[bytes], source: str = "<bytes>") -> pa.Table:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     options = csv.ConvertOptions(column_types=schema(), null_values=[""], strings_can_be_null=False)
     try:
-        # One thread: while the body downloads, parallel parsing gains nothing and holds more blocks.
+        # One thread: while the body downloads, parallel parsing gains nothing and holds more
+        # blocks.
         # The system allocator hands freed blocks back sooner than Arrow's default (mimalloc): about
         # 30 MB less peak memory for a 21 MB file (bench/s3.py).
-        reader = csv.open_csv(stream, read_options=csv.ReadOptions(use_threads=False), convert_options=options,
-                              memory_pool=pa.system_memory_pool())
+        reader = csv.open_csv(
+            stream,
+            read_options=csv.ReadOptions(use_threads=False),
+            convert_options=options,
+            memory_pool=pa.system_memory_pool(),
+        )
         _check_columns(reader.schema.names, source)
         table = pa.Table.from_batches(list(reader), reader.schema).select(list(COLUMNS))
     except pa.ArrowInvalid as exc:
@@ -75,8 +97,10 @@ def _check_columns(header: list[str], source: str) -> None:
     missing = [col for col in COLUMNS if col not in header]
     if missing:
         extra = [col for col in header if col not in COLUMNS]
-        raise WhoDataError(f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(header)}"
-                           + (f" (unexpected: {', '.join(extra)})" if extra else ""))
+        raise WhoDataError(
+            f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(header)}"
+            + (f" (unexpected: {', '.join(extra)})" if extra else "")
+        )
 
 
 def _check_codes(table: pa.Table, source: str) -> None:
@@ -86,9 +110,13 @@ def _check_codes(table: pa.Table, source: str) -> None:
     rows = pc.indices_nonzero(bad).to_pylist()
     if rows:
         values = table["Country_code"].take(rows[:5]).to_pylist()
-        shown = ", ".join(f"line {row + 2}: {value!r}" for row, value in zip(rows[:5], values, strict=True))
-        raise WhoDataError(f"{source}: {len(rows)} row(s) with a Country_code that is neither two capital "
-                           f"letters nor empty ({shown})")
+        shown = ", ".join(
+            f"line {row + 2}: {value!r}" for row, value in zip(rows[:5], values, strict=True)
+        )
+        raise WhoDataError(
+            f"{source}: {len(rows)} row(s) with a Country_code that is neither two capital "
+            f"letters nor empty ({shown})"
+        )
 
 
 def select_country(table: pa.Table, country_code: str, source: str = "<data>") -> pa.Table:
@@ -131,12 +159,15 @@ def summary_json(summary: dict[str, Any]) -> bytes:
 
 def output_keys(output_prefix: str, country_code: str, ds: str) -> tuple[str, str]:
     """Deterministic keys of one country's outputs for one logical date."""
-    base = s3io.join_key(output_prefix, f"country={check_code(country_code)}", f"date={s3io.check_ds(ds)}")
+    base = s3io.join_key(
+        output_prefix, f"country={check_code(country_code)}", f"date={s3io.check_ds(ds)}"
+    )
     return f"{base}/rows.csv", f"{base}/summary.json"
 
 
-def write_country_outputs(hook: Any, bucket: str, rows: pa.Table, rows_key: str, summary_key: str,
-                          ds: str) -> dict[str, Any]:
+def write_country_outputs(
+    hook: Any, bucket: str, rows: pa.Table, rows_key: str, summary_key: str, ds: str
+) -> dict[str, Any]:
     """Rows CSV first, summary JSON last: a summary is only there once its rows are."""
     summary = summarize(rows, ds)
     s3io.put(hook, bucket, rows_key, rows_csv(rows))
@@ -144,8 +175,14 @@ def write_country_outputs(hook: Any, bucket: str, rows: pa.Table, rows_key: str,
     return {**summary, "rows_key": rows_key, "summary_key": summary_key}
 
 
-def process_country(country_code: str, bucket: str, source_key: str, output_prefix: str, ds: str,
-                    aws_conn_id: str = s3io.DEFAULT_CONN_ID) -> dict[str, Any]:
+def process_country(
+    country_code: str,
+    bucket: str,
+    source_key: str,
+    output_prefix: str,
+    ds: str,
+    aws_conn_id: str = s3io.DEFAULT_CONN_ID,
+) -> dict[str, Any]:
     """Read the whole WHO file, keep one country by code, write its rows (CSV) and summary (JSON).
 
     The seed-style "filter the whole file" step, done right: selection by code, typed columns,
@@ -154,12 +191,15 @@ def process_country(country_code: str, bucket: str, source_key: str, output_pref
 
     :param country_code: two capital letters as in the WHO file (``NA`` is Namibia).
     :param source_key: key of the WHO CSV in ``bucket``.
-    :param output_prefix: outputs go to ``output_prefix/country=<code>/date=<ds>/{rows.csv,summary.json}``.
+    :param output_prefix: outputs go to
+        ``output_prefix/country=<code>/date=<ds>/{rows.csv,summary.json}``.
     :param ds: the logical date (``YYYY-MM-DD``).
     """
     rows_key, summary_key = output_keys(output_prefix, country_code, ds)
     s3io.join_key(source_key)  # the source key obeys the same rules as every key we build
     hook = s3io.hook(aws_conn_id)
     source = f"s3://{bucket}/{source_key}"
-    rows = select_country(read_who(s3io.stream(hook, bucket, source_key), source), country_code, source)
+    rows = select_country(
+        read_who(s3io.stream(hook, bucket, source_key), source), country_code, source
+    )
     return write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)

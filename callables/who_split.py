@@ -7,9 +7,9 @@ Layout for one logical date under ``split_prefix/date=YYYY-MM-DD/``:
 - ``_SUCCESS``: written last, a JSON index ``code -> {offset, length, rows, country, sha256}``.
 
 A country task makes two GETs whatever the number of countries: the marker (which is also the
-index), then one ranged GET of its own bytes. The split makes one GET, one DELETE and two PUTs. A re-run for
-the same date removes the marker first, so readers never pair an old index with a new pack and a
-failed run leaves no marker, then writes byte-identical objects.
+index), then one ranged GET of its own bytes. The split makes one GET, one DELETE and two PUTs. A
+re-run for the same date removes the marker first, so readers never pair an old index with a new
+pack and a failed run leaves no marker, then writes byte-identical objects.
 """
 
 from __future__ import annotations
@@ -59,13 +59,17 @@ def country_runs(table: pa.Table) -> tuple[pa.Table, list[tuple[str, int, int]]]
     if len(set(codes)) < len(codes):  # a code in several runs: group them
         return country_runs(table.take(pc.sort_indices(table, [("Country_code", "ascending")])))
     starts = [0, *ends[:-1]]
-    return table, sorted((code, start, end - start) for code, start, end in zip(codes, starts, ends, strict=True))
+    return table, sorted(
+        (code, start, end - start) for code, start, end in zip(codes, starts, ends, strict=True)
+    )
 
 
 def pack_countries(table: pa.Table) -> tuple[io.BytesIO, dict[str, dict[str, Any]]]:
-    """One Parquet file per code (rows by date), concatenated in code order, and the index of the parts.
+    """One Parquet file per code (rows by date), concatenated in code order, and the index of the
+    parts.
 
-    The pack is returned as the buffer it was written to (rewound), so it is uploaded without a copy.
+    The pack is returned as the buffer it was written to (rewound), so it is uploaded without a
+    copy.
     """
     import pyarrow.parquet as pq
 
@@ -77,15 +81,25 @@ def pack_countries(table: pa.Table) -> tuple[io.BytesIO, dict[str, dict[str, Any
         offset = pack.tell()
         pq.write_table(part, pack, compression="snappy")
         blob = pack.getbuffer()[offset:]
-        index[code] = {"offset": offset, "length": len(blob), "rows": rows,
-                       "country": part["Country"][0].as_py(), "sha256": hashlib.sha256(blob).hexdigest()}
+        index[code] = {
+            "offset": offset,
+            "length": len(blob),
+            "rows": rows,
+            "country": part["Country"][0].as_py(),
+            "sha256": hashlib.sha256(blob).hexdigest(),
+        }
         blob.release()
     pack.seek(0)
     return pack, index
 
 
-def split_countries(bucket: str, source_key: str, split_prefix: str, ds: str,
-                    aws_conn_id: str = s3io.DEFAULT_CONN_ID) -> dict[str, Any]:
+def split_countries(
+    bucket: str,
+    source_key: str,
+    split_prefix: str,
+    ds: str,
+    aws_conn_id: str = s3io.DEFAULT_CONN_ID,
+) -> dict[str, Any]:
     """Read the WHO file once; write every country's rows (Parquet) and the ``_SUCCESS`` index last.
 
     :param bucket: bucket holding both the source file and the split.
@@ -98,22 +112,37 @@ def split_countries(bucket: str, source_key: str, split_prefix: str, ds: str,
     pack_key, marker_key = split_keys(split_prefix, ds)
     s3io.join_key(source_key)
     hook = s3io.hook(aws_conn_id)
-    s3io.delete(hook, bucket, marker_key)  # from here until the new marker, readers wait; a failure leaves none
+    s3io.delete(
+        hook, bucket, marker_key
+    )  # from here until the new marker, readers wait; a failure leaves none
     source = f"s3://{bucket}/{source_key}"
     pack, index = pack_countries(who.read_who(s3io.stream(hook, bucket, source_key), source))
-    marker = {"format": INDEX_FORMAT, "source": source, "ds": ds, "pack_key": pack_key,
-              "rows": sum(part["rows"] for part in index.values()), "countries": index}
+    marker = {
+        "format": INDEX_FORMAT,
+        "source": source,
+        "ds": ds,
+        "pack_key": pack_key,
+        "rows": sum(part["rows"] for part in index.values()),
+        "countries": index,
+    }
     s3io.put(hook, bucket, pack_key, pack)
     s3io.put(hook, bucket, marker_key, (json.dumps(marker, sort_keys=True) + "\n").encode())
-    return {"marker_key": marker_key, "pack_key": pack_key, "parts": len(index), "rows": marker["rows"]}
+    return {
+        "marker_key": marker_key,
+        "pack_key": pack_key,
+        "parts": len(index),
+        "rows": marker["rows"],
+    }
 
 
 def read_index(hook: Any, bucket: str, marker_key: str) -> dict[str, Any]:
     """The split's index from its ``_SUCCESS`` marker; no marker means the split is not complete."""
     raw = s3io.get_or_none(hook, bucket, marker_key)
     if raw is None:
-        raise SplitNotReadyError(f"s3://{bucket}/{marker_key} does not exist: the split for this date has "
-                                 "not finished (or it failed); run the split DAG first")
+        raise SplitNotReadyError(
+            f"s3://{bucket}/{marker_key} does not exist: the split for this date has "
+            "not finished (or it failed); run the split DAG first"
+        )
     index: dict[str, Any] = json.loads(raw)
     if index.get("format") != INDEX_FORMAT:
         raise SplitNotReadyError(f"s3://{bucket}/{marker_key} is not a {INDEX_FORMAT} index")
@@ -121,28 +150,42 @@ def read_index(hook: Any, bucket: str, marker_key: str) -> dict[str, Any]:
 
 
 def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pa.Table:
-    """One part of the pack (one ranged GET), checked against the index: a country's rows by date."""
+    """One part of the pack (one ranged GET), checked against the index: a country's rows by
+    date."""
     import pyarrow.parquet as pq
 
     part = index["countries"].get(code)
     if part is None:
-        raise who.WhoDataError(f"{index['source']}: no rows for country code {code} in the split for {index['ds']}")
-    blob = s3io.get(hook, bucket, index["pack_key"], (part["offset"], part["offset"] + part["length"] - 1))
+        raise who.WhoDataError(
+            f"{index['source']}: no rows for country code {code} in the split for {index['ds']}"
+        )
+    blob = s3io.get(
+        hook, bucket, index["pack_key"], (part["offset"], part["offset"] + part["length"] - 1)
+    )
     if hashlib.sha256(blob).hexdigest() != part["sha256"]:
-        raise SplitChangedError(f"s3://{bucket}/{index['pack_key']} changed under its index while reading "
-                                f"{code}: the split was re-run; retry this task")
+        raise SplitChangedError(
+            f"s3://{bucket}/{index['pack_key']} changed under its index while reading "
+            f"{code}: the split was re-run; retry this task"
+        )
     return pq.read_table(io.BytesIO(blob))
 
 
-def country_from_split(country_code: str, bucket: str, split_prefix: str, output_prefix: str, ds: str,
-                       aws_conn_id: str = s3io.DEFAULT_CONN_ID) -> dict[str, Any]:
+def country_from_split(
+    country_code: str,
+    bucket: str,
+    split_prefix: str,
+    output_prefix: str,
+    ds: str,
+    aws_conn_id: str = s3io.DEFAULT_CONN_ID,
+) -> dict[str, Any]:
     """One country's rows (CSV) and summary (JSON) from its part of the split: two GETs, two PUTs.
 
     Writes the same keys and bytes as :func:`callables.who.process_country` for the same input.
 
     :param country_code: two capital letters as in the WHO file (``NA`` is Namibia).
     :param split_prefix: the ``split_prefix`` given to :func:`split_countries`.
-    :param output_prefix: outputs go to ``output_prefix/country=<code>/date=<ds>/{rows.csv,summary.json}``.
+    :param output_prefix: outputs go to
+        ``output_prefix/country=<code>/date=<ds>/{rows.csv,summary.json}``.
     :raises SplitNotReadyError: the split for ``ds`` has no ``_SUCCESS`` marker.
     """
     rows_key, summary_key = who.output_keys(output_prefix, country_code, ds)

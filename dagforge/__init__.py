@@ -1,4 +1,5 @@
-"""dagforge: validated, templated YAML DAGs for Apache Airflow on Amazon MWAA, built with dag-factory.
+"""dagforge: validated, templated YAML DAGs for Apache Airflow on Amazon MWAA, built with
+dag-factory.
 
 Stages, each a module over plain data: ``yamlload`` (files → data + positions), ``validate``
 (schema and semantic checks → problems), ``expand`` (templates × instances → plain dag-factory

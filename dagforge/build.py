@@ -11,7 +11,6 @@ already loaded, validated and merged the config, and because ``load_yaml_dags``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,24 +20,20 @@ from typing import Any
 
 from dagforge.expand import ExpandedDag
 from dagforge.language.typed import construct
-from dagforge.language.values import DATE_KEYS, DURATION_KEYS, convert_levels, parse_date, parse_duration
-
-# dag-factory phones home on every DAG run unless told not to; MWAA private networks have no internet.
-_OFFLINE_ENV = {
-    "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False",
-    "SCARF_NO_ANALYTICS": "true",
-    "DO_NOT_TRACK": "true",
-}
-
-
-def disable_telemetry() -> None:
-    for key, value in _OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
+from dagforge.language.values import (
+    DATE_KEYS,
+    DURATION_KEYS,
+    convert_levels,
+    parse_date,
+    parse_duration,
+)
+from dagforge.runtime.environment import disable_telemetry
 
 
 def to_dagfactory(config: dict[str, Any]) -> dict[str, Any]:
-    """Turn friendly values and allow-listed ``__type__`` mappings into the Python objects dag-factory
-    passes to Airflow (it casts ``__type__`` only when it reads YAML files itself, never a config dict)."""
+    """Turn friendly values and allow-listed ``__type__`` mappings into the Python objects
+    dag-factory passes to Airflow (it casts ``__type__`` only when it reads YAML files itself, never
+    a config dict)."""
     result = convert_levels(construct(config), _convert)
     result.setdefault("task_groups", {})
     return result
@@ -56,14 +51,16 @@ def _convert(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def origin_doc(dag: ExpandedDag) -> str:
-    """What the DAG's docs say about where it comes from (never the config itself: it may hold secrets)."""
+    """What the DAG's docs say about where it comes from (never the config itself: it may hold
+    secrets).
+    """
     return f"Built by dagforge from `{dag.origin.describe()}`."
 
 
 class _MemoConf:
-    """Airflow's ``conf``, memoized for one build. dag-factory reads three settings eagerly for every
-    DAG (as ``dict.get`` defaults, even when the config sets them); Airflow's lookups are slow and their
-    answers cannot change within one parse."""
+    """Airflow's ``conf``, memoized for one build. dag-factory reads three settings eagerly for
+    every DAG (as ``dict.get`` defaults, even when the config sets them); Airflow's lookups are slow
+    and their answers cannot change within one parse."""
 
     _MEMOIZED = frozenset({"get", "getint", "getboolean", "getfloat"})
 
@@ -90,7 +87,8 @@ def _memoized_airflow_config() -> Iterator[None]:
     from dagfactory import dagbuilder
 
     original = dagbuilder.configuration
-    dagbuilder.configuration = SimpleNamespace(conf=_MemoConf(original.conf))  # type: ignore[assignment]
+    # type: ignore[assignment]
+    dagbuilder.configuration = SimpleNamespace(conf=_MemoConf(original.conf))
     try:
         yield
     finally:
@@ -105,10 +103,15 @@ def _airflow_major() -> int:
 
 
 def portable_schedule(config: dict[str, Any]) -> dict[str, Any]:
-    """``schedule: [URI, ...]`` on any Airflow: dag-factory 1.1 makes Assets of such a list on Airflow 3
-    only, and on Airflow 2 wants ``{datasets: [...]}`` (which in turn fails on Airflow 3)."""
+    """``schedule: [URI, ...]`` on any Airflow: dag-factory 1.1 makes Assets of such a list on
+    Airflow 3 only, and on Airflow 2 wants ``{datasets: [...]}`` (which in turn fails on Airflow
+    3)."""
     schedule = config.get("schedule")
-    uris = isinstance(schedule, list) and bool(schedule) and all(isinstance(item, str) for item in schedule)
+    uris = (
+        isinstance(schedule, list)
+        and bool(schedule)
+        and all(isinstance(item, str) for item in schedule)
+    )
     if uris and _airflow_major() < 3:
         return {**config, "schedule": {"datasets": schedule}}
     return config
@@ -132,15 +135,21 @@ class BuildOutcome:
 
 
 def build_dags(dags: Iterable[ExpandedDag], *, strict: bool = False) -> BuildOutcome:
-    """Build every DAG; one that fails is recorded (or, with ``strict``, raised) and never hides the others."""
+    """Build every DAG; one that fails is recorded (or, with ``strict``, raised) and never hides the
+    others.
+    """
     outcome = BuildOutcome()
     disable_telemetry()
     with _memoized_airflow_config():
         for dag in dags:
             try:
                 outcome.dags[dag.dag_id] = build_one(dag)
-            except Exception as exc:  # any error from Airflow/dag-factory must become a visible broken DAG
+            except (
+                Exception
+            ) as exc:  # any error from Airflow/dag-factory must become a visible broken DAG
                 if strict:
                     raise
-                outcome.failures[dag.dag_id] = f"{dag.origin.describe()}: {type(exc).__name__}: {exc}"
+                outcome.failures[dag.dag_id] = (
+                    f"{dag.origin.describe()}: {type(exc).__name__}: {exc}"
+                )
     return outcome

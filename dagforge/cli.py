@@ -24,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="dagforge", description="Validated, templated YAML DAGs for Airflow on MWAA.")
+    parser = _Parser(
+        prog="dagforge", description="Validated, templated YAML DAGs for Airflow on MWAA."
+    )
     parser.add_argument("--version", action="version", version=f"dagforge {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS:
@@ -45,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into head & co. that stopped reading: not an error of ours
+    except (
+        BrokenPipeError
+    ):  # output piped into head & co. that stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return code

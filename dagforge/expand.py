@@ -74,8 +74,9 @@ def merge_layers(layers: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def expand_document(doc: Document, project_defaults: Sequence[Mapping[str, Any]]) -> tuple[
-        list[ExpandedDag], list[Problem]]:
+def expand_document(
+    doc: Document, project_defaults: Sequence[Mapping[str, Any]]
+) -> tuple[list[ExpandedDag], list[Problem]]:
     """All DAGs one loaded file describes, plus the problems met while expanding it."""
     data = _dict(doc.data)
     base = [*project_defaults, _dict(data.get("default"))]
@@ -93,8 +94,9 @@ def expand_document(doc: Document, project_defaults: Sequence[Mapping[str, Any]]
     return dags, problems
 
 
-def _expand_template(doc: Document, tpath: JsonPath, template: dict[str, Any],
-                     base: Sequence[Mapping[str, Any]]) -> tuple[list[ExpandedDag], list[Problem]]:
+def _expand_template(
+    doc: Document, tpath: JsonPath, template: dict[str, Any], base: Sequence[Mapping[str, Any]]
+) -> tuple[list[ExpandedDag], list[Problem]]:
     dags: list[ExpandedDag] = []
     problems: list[Problem] = []
     body, declared = _dict(template.get("dag")), _dict(template.get("parameters"))
@@ -109,24 +111,37 @@ def _expand_template(doc: Document, tpath: JsonPath, template: dict[str, Any],
         dag_id = substitute(template.get("dag_id", ""), values, missing)
         problems.extend(_missing_problems(doc, ipath, tpath, missing, declared))
         if not missing and isinstance(dag_id, str):
-            origin = Origin(doc.file, ipath, doc.mark(ipath).line, tpath, doc.mark(tpath, key=True).line)
+            origin = Origin(
+                doc.file, ipath, doc.mark(ipath).line, tpath, doc.mark(tpath, key=True).line
+            )
             dags.append(ExpandedDag(dag_id, config, origin))
     return dags, problems
 
 
-def _missing_problems(doc: Document, ipath: JsonPath, tpath: JsonPath, missing: list[str],
-                      declared: Mapping[str, Any]) -> Iterator[Problem]:
+def _missing_problems(
+    doc: Document, ipath: JsonPath, tpath: JsonPath, missing: list[str], declared: Mapping[str, Any]
+) -> Iterator[Problem]:
     template_line = doc.mark(tpath, key=True).line
     for name in sorted(set(missing)):
-        hint = (f"add '{name}: ...' to this instance" if name in declared else
-                f"declare '{name}' under the template's parameters (line {template_line}) and set it here")
-        yield doc.problem(ipath, "placeholder-missing",
-                          f"placeholder '{{{name}}}' used by the template at line {template_line} "
-                          f"has no value in this instance", hint)
+        hint = (
+            f"add '{name}: ...' to this instance"
+            if name in declared
+            else f"declare '{name}' under the template's parameters (line {template_line}) and "
+            "set it here"
+        )
+        yield doc.problem(
+            ipath,
+            "placeholder-missing",
+            f"placeholder '{{{name}}}' used by the template at line {template_line} "
+            f"has no value in this instance",
+            hint,
+        )
 
 
 def substitute(value: Any, values: Mapping[str, Any], missing: list[str]) -> Any:
-    """Fill ``{name}`` / ``{name|lower}`` placeholders in every string; Jinja ``{{ }}`` is left alone."""
+    """Fill ``{name}`` / ``{name|lower}`` placeholders in every string; Jinja ``{{ }}`` is left
+    alone.
+    """
     if isinstance(value, str):
         return _substitute_text(value, values, missing)
     if isinstance(value, dict):

@@ -57,10 +57,20 @@ class Document:
                 return found
         return Mark(1, 1)
 
-    def problem(self, path: JsonPath, code: str, message: str, hint: str = "", *, key: bool = False,
-                severity: str = "error") -> Problem:
+    def problem(
+        self,
+        path: JsonPath,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Problem:
         where = self.mark(path, key=key)
-        return Problem(self.file, where.line, where.column, format_path(path), code, message, hint, severity)
+        return Problem(
+            self.file, where.line, where.column, format_path(path), code, message, hint, severity
+        )
 
 
 def value_at(data: Any, path: JsonPath) -> Any:
@@ -116,11 +126,28 @@ def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     message = " ".join(part for part in (exc.context, exc.problem) if part)
     source_lines = text.splitlines()
     at_line = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
-    if "\t" in at_line[: len(at_line) - len(at_line.lstrip())] or "\t" in at_line[column - 1: column]:
-        return Problem(file, line, column, "$", "yaml-tab", "a tab character is used for indentation",
-                       "YAML allows spaces only: replace the tab with spaces")
-    return Problem(file, line, column, "$", "yaml-syntax", f"YAML syntax error: {message}",
-                   "fix the YAML at this line (indentation, a missing ':' or an unclosed quote)")
+    if (
+        "\t" in at_line[: len(at_line) - len(at_line.lstrip())]
+        or "\t" in at_line[column - 1 : column]
+    ):
+        return Problem(
+            file,
+            line,
+            column,
+            "$",
+            "yaml-tab",
+            "a tab character is used for indentation",
+            "YAML allows spaces only: replace the tab with spaces",
+        )
+    return Problem(
+        file,
+        line,
+        column,
+        "$",
+        "yaml-syntax",
+        f"YAML syntax error: {message}",
+        "fix the YAML at this line (indentation, a missing ':' or an unclosed quote)",
+    )
 
 
 class _Builder:
@@ -132,9 +159,16 @@ class _Builder:
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.doc.values.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _SAFE_TAGS:
-            self.doc.problems.append(self.doc.problem(
-                path, "unsafe-tag", f"YAML tag '{node.tag}' is not allowed: dagforge never constructs tagged objects",
-                "remove the tag; use a plain value (or an allow-listed __type__ such as datetime.timedelta)"))
+            self.doc.problems.append(
+                self.doc.problem(
+                    path,
+                    "unsafe-tag",
+                    f"YAML tag '{node.tag}' is not allowed: dagforge never constructs tagged "
+                    "objects",
+                    "remove the tag; use a plain value (or an allow-listed __type__ such as "
+                    "datetime.timedelta)",
+                )
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -148,14 +182,26 @@ class _Builder:
             if key_node.tag == _MERGE_TAG:
                 self._merge(result, value_node, path)
                 continue
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            key = (
+                str(key_node.value)
+                if isinstance(key_node, yaml.ScalarNode)
+                else str(key_node.start_mark)
+            )
             child = (*path, key)
             key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
-                self.doc.problems.append(Problem(
-                    self.doc.file, key_mark.line, key_mark.column, format_path(child), "duplicate-key",
-                    f"key '{key}' appears twice in the same mapping; YAML keeps only the last one",
-                    f"remove one of them (the first is at line {self.doc.keys[child].line})"))
+                self.doc.problems.append(
+                    Problem(
+                        self.doc.file,
+                        key_mark.line,
+                        key_mark.column,
+                        format_path(child),
+                        "duplicate-key",
+                        f"key '{key}' appears twice in the same mapping; YAML keeps only the "
+                        "last one",
+                        f"remove one of them (the first is at line {self.doc.keys[child].line})",
+                    )
+                )
             self.doc.keys[child] = key_mark
             self.doc.values.pop(child, None)
             result[key] = self.build(value_node, child)
@@ -172,7 +218,9 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
         tag = node.tag
         if tag == f"{_TAG}timestamp" or tag == f"{_TAG}str":
-            return str(node.value)  # dates stay text here; the schema checks them, build converts them
+            return str(
+                node.value
+            )  # dates stay text here; the schema checks them, build converts them
         if tag == f"{_TAG}bool" and str(node.value).lower() not in _BOOL_WORDS:
             self.doc.bool_traps[path] = str(node.value)
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)

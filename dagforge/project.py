@@ -45,7 +45,9 @@ class ProjectResult:
 
 
 def display_name(path: Path) -> str:
-    """A path as people and CI annotations want it: relative to the working directory when inside it."""
+    """A path as people and CI annotations want it: relative to the working directory when inside
+    it.
+    """
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:
@@ -57,12 +59,16 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     found: set[Path] = set()
     for path in paths:
         candidates: Iterable[Path] = [path] if path.is_file() else path.rglob("*")
-        found.update(p for p in candidates if p.suffix in CONFIG_SUFFIXES and p.name not in DEFAULTS_NAMES)
+        found.update(
+            p for p in candidates if p.suffix in CONFIG_SUFFIXES and p.name not in DEFAULTS_NAMES
+        )
     return sorted(p.resolve() for p in found)
 
 
 class DefaultsCache:
-    """``defaults.yml`` files up the folder tree from a config file to the project root, loaded once."""
+    """``defaults.yml`` files up the folder tree from a config file to the project root, loaded
+    once.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -85,9 +91,14 @@ class DefaultsCache:
         return None
 
 
-def load_project(paths: Sequence[Path], root: Path | None = None, *,
-                 callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> ProjectResult:
-    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults search.
+def load_project(
+    paths: Sequence[Path],
+    root: Path | None = None,
+    *,
+    callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
+) -> ProjectResult:
+    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults
+    search.
 
     ``callable_packages`` are the only packages a ``python_callable`` may come from.
     """
@@ -113,9 +124,17 @@ def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) ->
     result.problems.extend(check_document(doc))
     layers = defaults.layers(path)
     if any(layer.problems for layer in layers):
-        result.problems.append(Problem(doc.file, 0, 0, "$", "defaults-invalid",
-                                       "a defaults.yml file this config inherits from has errors",
-                                       "fix the problems reported for that defaults.yml"))
+        result.problems.append(
+            Problem(
+                doc.file,
+                0,
+                0,
+                "$",
+                "defaults-invalid",
+                "a defaults.yml file this config inherits from has errors",
+                "fix the problems reported for that defaults.yml",
+            )
+        )
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     result.dags, expand_problems = expand_document(doc, layer_data)
     result.problems.extend(expand_problems)

@@ -11,8 +11,9 @@ from dagforge.problems import Problem, Report
 def text(report: Report) -> str:
     lines = [p.format() for p in report.sorted()]
     errors, warnings = len(report.errors), len(report.problems) - len(report.errors)
-    summary = (f"{report.files_checked} file(s), {report.dags} DAG(s): "
-               + ("no problems" if not report.problems else f"{errors} error(s), {warnings} warning(s)"))
+    summary = f"{report.files_checked} file(s), {report.dags} DAG(s): " + (
+        "no problems" if not report.problems else f"{errors} error(s), {warnings} warning(s)"
+    )
     return "\n".join([*lines, summary]) + "\n"
 
 
@@ -37,7 +38,9 @@ def github_line(problem: Problem) -> str:
 
 
 def github(report: Report) -> str:
-    """GitHub Actions workflow commands: one ``::error file=…,line=…,col=…::`` annotation per problem."""
+    """GitHub Actions workflow commands: one ``::error file=…,line=…,col=…::`` annotation per
+    problem.
+    """
     return "".join(github_line(p) + "\n" for p in report.sorted())
 
 

@@ -30,21 +30,35 @@ DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 
 def check_document(doc: Document, definition: str | None = None) -> list[Problem]:
-    """Schema and template-instance problems of one file, each at the line of the offending key or value.
+    """Schema and template-instance problems of one file, each at the line of the offending key or
+    value.
 
     ``definition`` names the ``$defs`` entry to check against (``dagDefaults`` for defaults.yml).
     """
     if doc.data is None:
         return []
     if not isinstance(doc.data, dict):
-        return [doc.problem((), "wrong-type", "a config file must be a mapping of DAG ids (or default/templates)",
-                            "start the file with 'my_dag_id:' or 'templates:'")]
+        return [
+            doc.problem(
+                (),
+                "wrong-type",
+                "a config file must be a mapping of DAG ids (or default/templates)",
+                "start the file with 'my_dag_id:' or 'templates:'",
+            )
+        ]
     errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
     tagged = {p.path for p in doc.problems if p.code == "unsafe-tag"}  # already reported; now null
-    problems = [problem for error in errors for problem in translate(doc, error) if problem.path not in tagged]
+    problems = [
+        problem
+        for error in errors
+        for problem in translate(doc, error)
+        if problem.path not in tagged
+    ]
     if definition is None:
         typos = misspelled_sections(doc)
-        hidden = tuple(f"{p.path}." for p in typos)  # what the schema says about a "DAG" that is a typo
+        hidden = tuple(
+            f"{p.path}." for p in typos
+        )  # what the schema says about a "DAG" that is a typo
         problems = typos + [p for p in problems if not f"{p.path}.".startswith(hidden)]
         problems.extend(check_instances(doc))
         problems.extend(deprecated_operator_paths(doc))
@@ -56,35 +70,53 @@ def _error_order(error: ValidationError) -> tuple[str, str]:
 
 
 def without_typo_echoes(problems: list[Problem]) -> list[Problem]:
-    """Drop "missing key 'x'" where a key beside it is a typo of 'x' or a removed key whose replacement is 'x':
-    one mistake, one problem."""
-    typos = {(p.path.rsplit(".", 1)[0], p.hint) for p in problems if p.code in ("unknown-key", "removed-key")}
+    """Drop "missing key 'x'" where a key beside it is a typo of 'x' or a removed key whose
+    replacement is 'x': one mistake, one problem."""
+    typos = {
+        (p.path.rsplit(".", 1)[0], p.hint)
+        for p in problems
+        if p.code in ("unknown-key", "removed-key")
+    }
 
     def echoed(problem: Problem) -> bool:
         name = problem.message.split("'")[1] if problem.message.count("'") >= 2 else ""
-        return any(where == problem.path and (f"'{name}'" in hint or f"`{name}:" in hint) for where, hint in typos)
+        return any(
+            where == problem.path and (f"'{name}'" in hint or f"`{name}:" in hint)
+            for where, hint in typos
+        )
 
     return [p for p in problems if p.code != "missing-key" or not echoed(p)]
 
 
 def unique(problems: Iterable[Problem]) -> list[Problem]:
-    """One problem per (place, code): a pattern and a format failing on one value say the same thing."""
+    """One problem per (place, code): a pattern and a format failing on one value say the same
+    thing.
+    """
     seen: dict[tuple[str, str, str], Problem] = {}
     for problem in problems:
         seen.setdefault((problem.file, problem.path, problem.code), problem)
     return list(seen.values())
 
 
-def check_dags(doc: Document, dags: Iterable[ExpandedDag],
-               packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> list[Problem]:
-    """Problems of the expanded DAGs of one file: dag ids, task graph, schedules and callables, located in ``doc``."""
+def check_dags(
+    doc: Document, dags: Iterable[ExpandedDag], packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES
+) -> list[Problem]:
+    """Problems of the expanded DAGs of one file: dag ids, task graph, schedules and callables,
+    located in ``doc``.
+    """
     problems: list[Problem] = []
     findings: list[Finding] = []
     for dag in dags:
         if dag.origin.template_path is not None and not DAG_ID.fullmatch(dag.dag_id):
-            problems.append(doc.problem(dag.origin.path, "invalid-dag-id", f"the template makes dag_id "
-                                        f"'{dag.dag_id}', which Airflow rejects", "use instance values with letters, "
-                                        "digits, '_', '.' and '-' only, or a filter such as {name|slug}"))
+            problems.append(
+                doc.problem(
+                    dag.origin.path,
+                    "invalid-dag-id",
+                    f"the template makes dag_id '{dag.dag_id}', which Airflow rejects",
+                    "use instance values with letters, "
+                    "digits, '_', '.' and '-' only, or a filter such as {name|slug}",
+                )
+            )
         findings.extend(check_graph(dag))
         findings.extend(check_schedule_form(dag))
         findings.extend(check_callables(doc, dag, packages))
@@ -98,7 +130,15 @@ def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:
     for dag in dags:
         first = seen.setdefault(dag.dag_id, dag)
         if first is not dag:
-            problems.append(Problem(dag.origin.file, dag.origin.line, 1, "$", "duplicate-dag-id",
-                                    f"dag_id '{dag.dag_id}' is already defined at {first.origin.describe()}",
-                                    "rename one of them; dag_ids must be unique across the project"))
+            problems.append(
+                Problem(
+                    dag.origin.file,
+                    dag.origin.line,
+                    1,
+                    "$",
+                    "duplicate-dag-id",
+                    f"dag_id '{dag.dag_id}' is already defined at {first.origin.describe()}",
+                    "rename one of them; dag_ids must be unique across the project",
+                )
+            )
     return problems

@@ -1,4 +1,5 @@
-"""A loopback HTTP proxy in front of the local S3 that fails chosen requests, for retry and failure tests.
+"""A loopback HTTP proxy in front of the local S3 that fails chosen requests, for retry and failure
+tests.
 
 No mock of boto3: the client talks real HTTP to this proxy, which forwards to the moto server
 unless a rule says to answer with an S3 error instead.
@@ -22,7 +23,9 @@ _CODES = {403: "AccessDenied", 500: "InternalError", 503: "ServiceUnavailable"}
 
 @dataclass
 class Fault:
-    """Answer ``status`` to requests for which ``matches(method, path)`` holds, ``times`` times (-1: always)."""
+    """Answer ``status`` to requests for which ``matches(method, path)`` holds, ``times`` times (-1:
+    always).
+    """
 
     matches: Callable[[str, str], bool]
     status: int = 503
@@ -34,7 +37,9 @@ class Fault:
 class Proxy:
     local: LocalS3
     faults: list[Fault] = field(default_factory=list)
-    seen: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status answered)
+    seen: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # (method, path, status answered)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fault_for(self, method: str, path: str) -> Fault | None:
@@ -61,9 +66,12 @@ def _handler(proxy: Proxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             fault = proxy.fault_for(self.command, self.path)
             if fault is not None:
                 code = _CODES.get(fault.status, "InternalError")
-                self._answer(fault.status, {"Content-Type": "application/xml"},
-                             f"<?xml version='1.0'?><Error><Code>{code}</Code>"
-                             "<Message>injected by the test proxy</Message></Error>".encode())
+                self._answer(
+                    fault.status,
+                    {"Content-Type": "application/xml"},
+                    f"<?xml version='1.0'?><Error><Code>{code}</Code>"
+                    "<Message>injected by the test proxy</Message></Error>".encode(),
+                )
                 return
             conn = http.client.HTTPConnection(target.hostname or LOOPBACK, target.port, timeout=30)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _DROP}
@@ -71,8 +79,15 @@ def _handler(proxy: Proxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             response = conn.getresponse()
             data = response.read()
             conn.close()
-            self._answer(response.status, {k: v for k, v in response.getheaders() if k.lower() not in _DROP
-                                           and k.lower() != "content-length"}, data)
+            self._answer(
+                response.status,
+                {
+                    k: v
+                    for k, v in response.getheaders()
+                    if k.lower() not in _DROP and k.lower() != "content-length"
+                },
+                data,
+            )
 
         def _answer(self, status: int, headers: dict[str, str], data: bytes) -> None:
             proxy.seen.append((self.command, self.path, status))

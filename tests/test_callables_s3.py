@@ -23,7 +23,8 @@ FLAKY = "aws_flaky"
 
 @pytest.fixture(scope="module")
 def proxy(local_s3: LocalS3) -> Iterator[Proxy]:
-    """A fault-injecting proxy in front of the local S3, reached through connection ``aws_flaky``."""
+    """A fault-injecting proxy in front of the local S3, reached through connection
+    ``aws_flaky``."""
     with faulty_proxy(local_s3) as found:
         env = found.local.connection_env(FLAKY)
         os.environ[f"AIRFLOW_CONN_{FLAKY.upper()}"] = env[f"AIRFLOW_CONN_{FLAKY.upper()}"]
@@ -39,8 +40,19 @@ def faults(proxy: Proxy) -> Iterator[list[Fault]]:
     proxy.faults.clear()
 
 
-@pytest.mark.parametrize("parts", [("../x",), ("a/../b",), ("s3://other-bucket/x",), ("a//b",), ("..",),
-                                   ("x?y",), ("",), (".hidden",)])
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("../x",),
+        ("a/../b",),
+        ("s3://other-bucket/x",),
+        ("a//b",),
+        ("..",),
+        ("x?y",),
+        ("",),
+        (".hidden",),
+    ],
+)
 def test_join_key_refuses_anything_that_leaves_the_prefix(parts: tuple[str, ...]) -> None:
     with pytest.raises(s3io.UnsafeKeyError, match="unsafe S3 key part"):
         s3io.join_key("data/out", *parts)
@@ -56,7 +68,9 @@ def test_join_key_builds_nested_keys() -> None:
     assert key == "who/countries/country=NA/date=2024-03-01"
 
 
-@pytest.mark.parametrize("name", ["s3://other", "other/../mine", "ab", "Upper-Case", "my..bucket", "a/b"])
+@pytest.mark.parametrize(
+    "name", ["s3://other", "other/../mine", "ab", "Upper-Case", "my..bucket", "a/b"]
+)
 def test_bucket_names_cannot_smuggle_paths(name: str) -> None:
     with pytest.raises(s3io.UnsafeKeyError, match="unsafe bucket name"):
         s3io.check_bucket(name)
@@ -87,14 +101,18 @@ def test_one_hook_per_connection_and_definition(local_s3: LocalS3) -> None:
     assert s3io.hook() is s3io.hook()
     saved = os.environ["AIRFLOW_CONN_AWS_DEFAULT"]
     try:
-        os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = LocalS3("http://127.0.0.1:9").connection_env()["AIRFLOW_CONN_AWS_DEFAULT"]
+        os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = LocalS3("http://127.0.0.1:9").connection_env()[
+            "AIRFLOW_CONN_AWS_DEFAULT"
+        ]
         other = s3io.hook()
     finally:
         os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = saved
     assert other is not s3io.hook()
 
 
-def test_a_transient_503_is_retried_and_absorbed(bucket: str, faults: list[Fault], proxy: Proxy) -> None:
+def test_a_transient_503_is_retried_and_absorbed(
+    bucket: str, faults: list[Fault], proxy: Proxy
+) -> None:
     hook = s3io.hook(FLAKY)
     faults.append(Fault(lambda method, path: method == "PUT" and path.endswith("/flaky.txt")))
     faults.append(Fault(lambda method, path: method == "GET" and path.endswith("/flaky.txt")))
@@ -104,12 +122,16 @@ def test_a_transient_503_is_retried_and_absorbed(bucket: str, faults: list[Fault
     assert statuses == [503, 200, 503, 200]
 
 
-def test_a_lasting_outage_fails_after_the_retry_budget(bucket: str, faults: list[Fault], proxy: Proxy) -> None:
+def test_a_lasting_outage_fails_after_the_retry_budget(
+    bucket: str, faults: list[Fault], proxy: Proxy
+) -> None:
     faults.append(Fault(lambda method, path: path.endswith("/down.txt"), times=-1))
     with pytest.raises(ClientError, match="ServiceUnavailable"):
         s3io.get(s3io.hook(FLAKY), bucket, "down.txt")
     attempts = len([p for _, p, _ in proxy.seen if p.endswith("/down.txt")])
-    assert s3io.RETRY_CONFIG["retries"]["max_attempts"] <= attempts <= 6  # bounded, not an endless loop
+    assert (
+        s3io.RETRY_CONFIG["retries"]["max_attempts"] <= attempts <= 6
+    )  # bounded, not an endless loop
 
 
 @pytest.mark.parametrize("module_name", MODULES)
@@ -126,7 +148,13 @@ def test_every_yaml_callable_is_listed_typed_and_documented(module_name: str) ->
 
 
 def test_importing_the_callables_stays_cheap() -> None:
-    code = ("import sys; import " + ", ".join(MODULES) + "; heavy = [m for m in ('airflow', 'pandas', 'pyarrow') "
-            "if m in sys.modules]; print(','.join(heavy))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    code = (
+        "import sys; import "
+        + ", ".join(MODULES)
+        + "; heavy = [m for m in ('airflow', 'pandas', 'pyarrow') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == ""

@@ -1,4 +1,6 @@
-"""The GitHub workflow: valid YAML, runs on pull requests, and does nothing that `make` cannot do locally."""
+"""The GitHub workflow: valid YAML, runs on pull requests, and does nothing that `make` cannot do
+locally.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ def workflow() -> dict[str, Any]:
 
 
 def _runs(workflow: dict[str, Any]) -> list[str]:
-    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    return [
+        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
+    ]
 
 
 def _make_targets() -> set[str]:
@@ -30,8 +34,12 @@ def _make_targets() -> set[str]:
 
 
 def test_workflow_passes_yamllint_with_our_config() -> None:
-    done = subprocess.run([sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"), str(WORKFLOW)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"), str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout
 
 
@@ -41,7 +49,11 @@ def test_runs_on_pull_requests(workflow: dict[str, Any]) -> None:
 
 def test_every_command_is_a_make_target_that_exists(workflow: dict[str, Any]) -> None:
     targets = _make_targets()
-    used = {target for run in _runs(workflow) for target in re.findall(r"\bmake (?:-s )?([a-z][a-z0-9-]*)", run)}
+    used = {
+        target
+        for run in _runs(workflow)
+        for target in re.findall(r"\bmake (?:-s )?([a-z][a-z0-9-]*)", run)
+    }
     assert used and used <= targets
     assert {"ci-validate", "test", "diff", "bundle", "test-compat", "local-runner-smoke"} <= used
 
@@ -63,13 +75,21 @@ def test_diff_goes_to_the_job_summary(workflow: dict[str, Any]) -> None:
 
 
 def test_installs_are_cached_on_the_lock_files(workflow: dict[str, Any]) -> None:
-    caches = [step for job in workflow["jobs"].values() for step in job["steps"]
-              if str(step.get("uses", "")).startswith("actions/cache@")]
+    caches = [
+        step
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/cache@")
+    ]
     assert len(caches) == 3 and all("hashFiles" in step["with"]["key"] for step in caches)
 
 
 def test_bundle_artifact_keeps_the_airflowignore(workflow: dict[str, Any]) -> None:
-    [upload] = [step for step in workflow["jobs"]["test"]["steps"] if step.get("with", {}).get("name") == "mwaa-bundle"]
+    [upload] = [
+        step
+        for step in workflow["jobs"]["test"]["steps"]
+        if step.get("with", {}).get("name") == "mwaa-bundle"
+    ]
     assert upload["with"]["include-hidden-files"] is True
 
 

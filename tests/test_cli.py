@@ -9,7 +9,9 @@ from dagforge.cli import main
 
 
 def test_module_help_works() -> None:
-    done = subprocess.run([sys.executable, "-m", "dagforge", "--help"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "dagforge", "--help"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0
     assert "sample-data" in done.stdout and "demo" in done.stdout
 

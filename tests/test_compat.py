@@ -1,4 +1,5 @@
-"""The feature → Airflow version table: what it reports, and that the installed Airflow agrees with it.
+"""The feature → Airflow version table: what it reports, and that the installed Airflow agrees with
+it.
 
 ``make test-compat AIRFLOW=2.11.2`` runs this file on Airflow 2.11.2 as well, so every row is
 proven on both sides of the 3.0 line.
@@ -13,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from dagforge.checks.compat import FEATURES, Feature, check_version, features_used, parse_version, supported, verdict
+from dagforge.checks.compat import (
+    FEATURES,
+    Feature,
+    check_version,
+    features_used,
+    parse_version,
+    supported,
+    verdict,
+)
 from dagforge.cli import main
 from dagforge.expand import ExpandedDag, Origin
 from dagforge.project import load_project
@@ -46,7 +55,9 @@ def test_airflow_3_only_key_is_an_error_on_2() -> None:
 
 
 def test_imports_are_found_in_any_string() -> None:
-    config = {"tasks": [{"task_id": "t", "operator": PYTHON_OPERATOR, "outlets": ["airflow.sdk.Asset"]}]}
+    config = {
+        "tasks": [{"task_id": "t", "operator": PYTHON_OPERATOR, "outlets": ["airflow.sdk.Asset"]}]
+    }
     assert features_used(config) == {"airflow.providers.standard.", "airflow.sdk."}
 
 
@@ -65,14 +76,19 @@ def test_our_configs_have_no_version_problems_on_the_mwaa_version_we_deploy() ->
 
 
 def test_a_package_warning_is_given_once_for_all_its_dags() -> None:
-    dags = [ExpandedDag(f"d{i}", {"tasks": {"t": {"operator": PYTHON_OPERATOR}}}, Origin("f.yml", (), i))
-            for i in range(3)]
+    dags = [
+        ExpandedDag(
+            f"d{i}", {"tasks": {"t": {"operator": PYTHON_OPERATOR}}}, Origin("f.yml", (), i)
+        )
+        for i in range(3)
+    ]
     [problem] = check_version(dags, "2.11.2")
     assert problem.message.startswith("3 DAG(s), first 'd0', use") and problem.line == 0
 
 
 def test_asset_uri_list_schedule_works_on_every_version() -> None:
-    # the build stage makes the list portable (see test_build.test_asset_uri_list_schedule_builds_on_this_airflow)
+    # the build stage makes the list portable (see
+    # test_build.test_asset_uri_list_schedule_builds_on_this_airflow)
     assert check_version([_dag(schedule=["s3://bucket/split"])], "2.11.2") == []
     assert check_version([_dag(schedule=["s3://bucket/split"])], "3.0.6") == []
 
@@ -103,12 +119,16 @@ def _importable(prefix: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("feature", [f for f in FEATURES if f.where == "dag_key"], ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    "feature", [f for f in FEATURES if f.where == "dag_key"], ids=lambda f: f.name
+)
 def test_installed_airflow_agrees_on_dag_keys(feature: Feature) -> None:
     assert (feature.name in _dag_parameters()) == supported(feature, _airflow_version())
 
 
-@pytest.mark.parametrize("feature", [f for f in FEATURES if f.where == "import"], ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    "feature", [f for f in FEATURES if f.where == "import"], ids=lambda f: f.name
+)
 def test_installed_airflow_agrees_on_imports(feature: Feature) -> None:
     version = _airflow_version()
     if verdict(feature, version) == "warning":
@@ -120,12 +140,16 @@ def test_table_names_are_unique() -> None:
     assert len({f.name for f in FEATURES}) == len(FEATURES)
 
 
-def test_validate_reports_version_problems_for_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_version_problems_for_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "dagfactory_configs").mkdir()
     (tmp_path / "dagfactory_configs" / "d.yml").write_text(
-        "d:\n  default_args: {owner: o, start_date: 2024-03-01}\n  schedule: null\n  fail_fast: true\n"
-        "  tasks:\n    - {task_id: a, operator: airflow.providers.standard.operators.empty.EmptyOperator}\n")
+        "d:\n  default_args: {owner: o, start_date: 2024-03-01}\n  schedule: null\n  fail_fast: "
+        "true\n"
+        "  tasks:\n    - {task_id: a, operator: "
+        "airflow.providers.standard.operators.empty.EmptyOperator}\n"
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["validate"]) == 0
     capsys.readouterr()

@@ -24,8 +24,13 @@ def test_no_import_errors(imported: localairflow.ImportResult) -> None:
 
 
 def test_exact_dag_ids(imported: localairflow.ImportResult) -> None:
-    assert sorted(imported.dags) == sorted([*(f"who_country_{code}" for code in EXPECTED_COUNTRIES), "who_split",
-                                            *(f"ingest_{source}" for source in EXPECTED_SOURCES)])
+    assert sorted(imported.dags) == sorted(
+        [
+            *(f"who_country_{code}" for code in EXPECTED_COUNTRIES),
+            "who_split",
+            *(f"ingest_{source}" for source in EXPECTED_SOURCES),
+        ]
+    )
 
 
 def _task(dag: Any) -> Any:
@@ -39,17 +44,25 @@ def test_country_code_survives_yaml_as_text(imported: localairflow.ImportResult,
     assert kwargs["bucket"] == "{{ var.value.dagforge_data_bucket }}"
 
 
-def test_split_updates_the_asset_the_countries_are_scheduled_on(imported: localairflow.ImportResult) -> None:
+def test_split_updates_the_asset_the_countries_are_scheduled_on(
+    imported: localairflow.ImportResult,
+) -> None:
     split = imported.dags["who_split"].get_task("split_countries")
     assert [asset.uri for asset in split.outlets] == [SPLIT_ASSET]
     timetable = imported.dags["who_country_NA"].timetable
-    condition = getattr(timetable, "asset_condition", None) or timetable.dataset_condition  # Airflow 3 / 2
-    assert [asset.uri for asset in getattr(condition, "objects", [condition])] == [SPLIT_ASSET]  # one Dataset on 2.x
+    condition = (
+        getattr(timetable, "asset_condition", None) or timetable.dataset_condition
+    )  # Airflow 3 / 2
+    assert [asset.uri for asset in getattr(condition, "objects", [condition])] == [
+        SPLIT_ASSET
+    ]  # one Dataset on 2.x
     assert _task(imported.dags["who_country_NA"]).python_callable.__name__ == "country_from_split"
 
 
 @pytest.mark.parametrize("source", EXPECTED_SOURCES)
-def test_source_contract_reaches_the_callable(imported: localairflow.ImportResult, source: str) -> None:
+def test_source_contract_reaches_the_callable(
+    imported: localairflow.ImportResult, source: str
+) -> None:
     from callables import ingest
 
     kwargs = imported.dags[f"ingest_{source}"].get_task("landing_to_raw").op_kwargs
@@ -69,13 +82,19 @@ def test_defaults_layers_reach_the_dag(imported: localairflow.ImportResult) -> N
     assert task.start_date.isoformat().startswith("2024-03-01")
 
 
-def test_an_asset_triggered_country_run_takes_the_split_runs_date(imported: localairflow.ImportResult) -> None:
-    """Asset-triggered runs have no logical date: ``ds`` comes from the split run that made the event."""
+def test_an_asset_triggered_country_run_takes_the_split_runs_date(
+    imported: localairflow.ImportResult,
+) -> None:
+    """Asset-triggered runs have no logical date: ``ds`` comes from the split run that made the
+    event.
+    """
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
     task = _task(imported.dags["who_country_NA"])
-    event = SimpleNamespace(source_dag_run=SimpleNamespace(logical_date=datetime(2024, 3, 7, tzinfo=UTC)))
+    event = SimpleNamespace(
+        source_dag_run=SimpleNamespace(logical_date=datetime(2024, 3, 7, tzinfo=UTC))
+    )
     triggered = {"triggering_asset_events": {SPLIT_ASSET: [event]}}
     assert task.render_template(task.op_kwargs["ds"], triggered) == "2024-03-07"
     scheduled = {"triggering_asset_events": {}, "ds": "2024-03-08"}

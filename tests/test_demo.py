@@ -14,14 +14,20 @@ def _asset(uri: str) -> Any:
 
 def _dag(outlets: tuple[str, ...] = (), schedule: tuple[str, ...] = ()) -> Any:
     condition = SimpleNamespace(objects=[_asset(u) for u in schedule]) if schedule else None
-    return SimpleNamespace(tasks=[SimpleNamespace(outlets=[_asset(u) for u in outlets])],
-                           timetable=SimpleNamespace(asset_condition=condition))
+    return SimpleNamespace(
+        tasks=[SimpleNamespace(outlets=[_asset(u) for u in outlets])],
+        timetable=SimpleNamespace(asset_condition=condition),
+    )
 
 
 def test_producers_run_before_their_consumers() -> None:
-    dags = {"a_country": _dag(schedule=("x://split",)), "who_split": _dag(outlets=("x://split",)),
-            "b_plain": _dag(), "c_second": _dag(schedule=("x://country",)), "z_country_src": _dag(
-                outlets=("x://country",), schedule=("x://split",))}
+    dags = {
+        "a_country": _dag(schedule=("x://split",)),
+        "who_split": _dag(outlets=("x://split",)),
+        "b_plain": _dag(),
+        "c_second": _dag(schedule=("x://country",)),
+        "z_country_src": _dag(outlets=("x://country",), schedule=("x://split",)),
+    }
     order = demo.run_order(dags)
     assert order.index("who_split") < order.index("a_country") < order.index("c_second")
     assert order.index("z_country_src") < order.index("c_second")
@@ -29,14 +35,23 @@ def test_producers_run_before_their_consumers() -> None:
 
 
 def test_a_cycle_still_runs_every_dag_once() -> None:
-    dags = {"a": _dag(outlets=("x://a",), schedule=("x://b",)), "b": _dag(outlets=("x://b",), schedule=("x://a",))}
+    dags = {
+        "a": _dag(outlets=("x://a",), schedule=("x://b",)),
+        "b": _dag(outlets=("x://b",), schedule=("x://a",)),
+    }
     assert sorted(demo.run_order(dags)) == ["a", "b"]
 
 
 def test_sources_table_lists_partitions_and_prefixes() -> None:
-    marker = {"source": "orders", "rows": 3, "landing_key": "landing/orders/date=2024-03-01/orders.csv",
-              "parts": {"raw/orders/order_date=2024-02-29/part-2024-03-01.parquet": {},
-                        "raw/orders/order_date=2024-03-01/part-2024-03-01.parquet": {}}}
+    marker = {
+        "source": "orders",
+        "rows": 3,
+        "landing_key": "landing/orders/date=2024-03-01/orders.csv",
+        "parts": {
+            "raw/orders/order_date=2024-02-29/part-2024-03-01.parquet": {},
+            "raw/orders/order_date=2024-03-01/part-2024-03-01.parquet": {},
+        },
+    }
     table = demo.format_sources_table([marker]).splitlines()
     assert table[0].split() == ["source", "rows", "partitions", "landed", "raw"]
     assert "2 (2024-02-29, 2024-03-01)" in table[1] and table[1].endswith("raw/orders/")

@@ -1,4 +1,5 @@
-"""``dagforge diff``: DAGs at a git ref against the working tree, on a small repository made here."""
+"""``dagforge diff``: DAGs at a git ref against the working tree, on a small repository made
+here."""
 
 from __future__ import annotations
 
@@ -51,7 +52,17 @@ def repo(tmp_path: Path) -> Path:
     (configs / "pipelines.yml").write_text(BASE)
     _git(tmp_path, "init", "-q", "-b", "main")
     _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
-    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base")
+    _git(
+        tmp_path,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "base",
+    )
     return tmp_path
 
 
@@ -86,7 +97,9 @@ def test_changed_keys_are_named_per_dag(repo: Path) -> None:
 def test_task_changes_are_keyed_by_task_id(repo: Path) -> None:
     _edit(repo, "dependencies: [extract]", "dependencies: []")
     change = diff_project(repo, "main").changed["dag_a"]
-    assert [(c.path, c.before, c.after) for c in change] == [("tasks[load].dependencies", ["extract"], [])]
+    assert [(c.path, c.before, c.after) for c in change] == [
+        ("tasks[load].dependencies", ["extract"], [])
+    ]
 
 
 def test_a_template_edit_is_shown_once_for_all_its_dags(repo: Path) -> None:
@@ -99,7 +112,8 @@ def test_a_template_edit_is_shown_once_for_all_its_dags(repo: Path) -> None:
 def test_uncommitted_new_file_counts(repo: Path) -> None:
     (repo / "dagfactory_configs" / "more.yml").write_text(
         f"dag_c:\n  default_args: {{owner: c, start_date: 2024-01-01}}\n  tasks:\n"
-        f"    - {{task_id: x, operator: {EMPTY}}}\n")
+        f"    - {{task_id: x, operator: {EMPTY}}}\n"
+    )
     assert diff_project(repo, "main").added == ["dag_c"]
 
 
@@ -112,7 +126,18 @@ def test_broken_config_is_reported_not_compared(repo: Path) -> None:
 def test_ref_without_the_config_folder_adds_everything(repo: Path) -> None:
     _git(repo, "checkout", "-q", "--orphan", "empty")
     _git(repo, "rm", "-rq", "--cached", ".")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "e")
+    _git(
+        repo,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "e",
+    )
     assert len(diff_project(repo, "empty").added) == 4
 
 
@@ -123,7 +148,21 @@ def test_unknown_ref_is_a_usage_error(repo: Path) -> None:
 
 def test_cli_json_and_exit_code(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _edit(repo, "      - {code: BR}\n", "")
-    assert main(["diff", "--base", "main", "--project-dir", str(repo), "--format", "json", "--exit-code"]) == 1
+    assert (
+        main(
+            [
+                "diff",
+                "--base",
+                "main",
+                "--project-dir",
+                str(repo),
+                "--format",
+                "json",
+                "--exit-code",
+            ]
+        )
+        == 1
+    )
     assert json.loads(capsys.readouterr().out)["removed"] == ["country_BR"]
     assert main(["diff", "--base", "nope", "--project-dir", str(repo)]) == 2
 
@@ -133,4 +172,6 @@ def test_changed_task_code_is_listed(repo: Path) -> None:
     (repo / "callables" / "new.py").write_text("def f() -> None: ...\n")
     diff = diff_project(repo, "main")
     assert diff.code_changed == ["callables/new.py"]
-    assert "### Task code changed" in format_markdown(diff) and "- `callables/new.py`" in format_markdown(diff)
+    assert "### Task code changed" in format_markdown(
+        diff
+    ) and "- `callables/new.py`" in format_markdown(diff)

@@ -49,7 +49,9 @@ def dags() -> dict[str, object]:
 
 
 def _test_with_conf(dag: object, when: datetime, conf: dict[str, str]) -> str:
-    """``dag.test`` with a run conf, as ``localairflow.run_dag`` runs it (Airflow 2 says execution_date)."""
+    """``dag.test`` with a run conf, as ``localairflow.run_dag`` runs it (Airflow 2 says
+    execution_date).
+    """
     try:
         run = dag.test(logical_date=when, run_conf=conf)  # type: ignore[attr-defined]
     except TypeError:
@@ -69,30 +71,46 @@ def test_split_then_countries(seeded_bucket: str, dags: dict[str, object]) -> No
     for code in ("NA", "NO"):
         assert localairflow.run_dag(dags[f"who_country_{code}"], LOGICAL_DATE) == "success"
         base = f"who/countries/country={code}/date={DS}"
-        rows = list(csv.DictReader(io.StringIO(s3io.get(hook, seeded_bucket, f"{base}/rows.csv").decode())))
+        rows = list(
+            csv.DictReader(io.StringIO(s3io.get(hook, seeded_bucket, f"{base}/rows.csv").decode()))
+        )
         assert rows == _expected(code)
         summary = json.loads(s3io.get(hook, seeded_bucket, f"{base}/summary.json"))
-        assert (summary["country_code"], summary["rows"], summary["logical_date"]) == (code, SPEC.days, DS)
+        assert (summary["country_code"], summary["rows"], summary["logical_date"]) == (
+            code,
+            SPEC.days,
+            DS,
+        )
 
 
 def test_country_without_a_split_fails_the_run(seeded_bucket: str, dags: dict[str, object]) -> None:
     dag = dags["who_country_AU"]
-    dag.get_task("process_country").retries = 0  # type: ignore[attr-defined]  # dag.test() would sit out the delay
+    # type: ignore[attr-defined]  # dag.test() would sit out the delay
+    dag.get_task("process_country").retries = 0
     assert localairflow.run_dag(dag, datetime(2024, 3, 9, tzinfo=UTC)) == "failed"
-    assert not s3io.hook().check_for_key("who/countries/country=AU/date=2024-03-09/summary.json", seeded_bucket)
+    assert not s3io.hook().check_for_key(
+        "who/countries/country=AU/date=2024-03-09/summary.json", seeded_bucket
+    )
 
 
 def test_source_pipeline_lands_raw(seeded_bucket: str, dags: dict[str, object]) -> None:
     assert localairflow.run_dag(dags["ingest_orders"], LOGICAL_DATE) == "success"
-    marker = json.loads(s3io.get(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS"))
+    marker = json.loads(
+        s3io.get(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS")
+    )
     assert marker["rows"] == 300 and marker["landing_key"] == f"landing/orders/date={DS}/orders.csv"
     assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in marker["parts"])
 
 
-def test_run_conf_cannot_point_outside_the_landing_prefix(seeded_bucket: str, dags: dict[str, object]) -> None:
+def test_run_conf_cannot_point_outside_the_landing_prefix(
+    seeded_bucket: str, dags: dict[str, object]
+) -> None:
     dag = dags["ingest_orders"]
     dag.get_task("landing_to_raw").retries = 0  # type: ignore[attr-defined]
-    assert _test_with_conf(dag, datetime(2024, 3, 6, tzinfo=UTC), {"file_name": "../../who/x.csv"}) == "failed"
+    assert (
+        _test_with_conf(dag, datetime(2024, 3, 6, tzinfo=UTC), {"file_name": "../../who/x.csv"})
+        == "failed"
+    )
     assert not s3io.hook().check_for_key("raw/orders/_runs/date=2024-03-06/_SUCCESS", seeded_bucket)
 
 
@@ -101,6 +119,10 @@ def test_run_conf_may_name_another_landed_file(seeded_bucket: str, dags: dict[st
     name, data = sampledata_sources.landed_file("orders", date(2024, 3, 7))
     s3io.put(s3io.hook(), seeded_bucket, "landing/orders/date=2024-03-07/late-orders.csv", data)
     when = datetime(2024, 3, 7, tzinfo=UTC)
-    assert _test_with_conf(dags["ingest_orders"], when, {"file_name": "late-orders.csv"}) == "success"
-    marker = json.loads(s3io.get(s3io.hook(), seeded_bucket, "raw/orders/_runs/date=2024-03-07/_SUCCESS"))
+    assert (
+        _test_with_conf(dags["ingest_orders"], when, {"file_name": "late-orders.csv"}) == "success"
+    )
+    marker = json.loads(
+        s3io.get(s3io.hook(), seeded_bucket, "raw/orders/_runs/date=2024-03-07/_SUCCESS")
+    )
     assert marker["landing_key"].endswith("/late-orders.csv")

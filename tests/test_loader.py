@@ -1,4 +1,5 @@
-"""The loader DAG file at work: fault isolation, strict mode, parsing context, the in-process cache."""
+"""The loader DAG file at work: fault isolation, strict mode, parsing context, the in-process
+cache."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def _good(codes: list[str]) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A dags folder with the real loader file and a configs folder beside it (and a parse cache of its own)."""
+    """A dags folder with the real loader file and a configs folder beside it (and a parse cache of
+    its own).
+    """
     monkeypatch.setenv("DAGFORGE_CACHE_DIR", str(tmp_path / "parse-cache"))
     dags = tmp_path / "dags"
     dags.mkdir()
@@ -56,7 +59,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     configs = tmp_path / "dagfactory_configs"
     configs.mkdir()
     (configs / "countries.yml").write_text(_good(["AA", "BB"]))
-    (configs / "other.yml").write_text(PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs=1))
+    (configs / "other.yml").write_text(
+        PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs=1)
+    )
     yield dags
 
 
@@ -65,7 +70,9 @@ def _import(dags: Path) -> localairflow.ImportResult:
 
 
 def test_broken_file_keeps_other_files_dags_and_shows_an_error_dag(project: Path) -> None:
-    (project.parent / "dagfactory_configs" / "broken.yml").write_text("broken_dag:\n  schedul: x\n  tasks: []\n")
+    (project.parent / "dagfactory_configs" / "broken.yml").write_text(
+        "broken_dag:\n  schedul: x\n  tasks: []\n"
+    )
     result = _import(project)
     assert result.errors == {}
     assert {"good_AA", "good_BB", "other_dag"} <= set(result.dags)
@@ -104,14 +111,17 @@ def test_yaml_syntax_error_still_names_the_top_level_dag_ids(project: Path) -> N
 
 def test_error_dag_task_fails_with_the_problems(project: Path) -> None:
     (project.parent / "dagfactory_configs" / "other.yml").write_text(
-        PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs="many"))
+        PLAIN.format(dag_id="other_dag", schedule_key="schedule", runs="many")
+    )
     task = _import(project).dags["other_dag"].get_task("config_error")
     with pytest.raises(errordag.DagforgeError, match=r"other\.yml:4.*'many'"):
         task.python_callable()
 
 
 def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project.parent / "dagfactory_configs" / "broken.yml").write_text("broken_dag:\n  schedul: x\n  tasks: []\n")
+    (project.parent / "dagfactory_configs" / "broken.yml").write_text(
+        "broken_dag:\n  schedul: x\n  tasks: []\n"
+    )
     monkeypatch.setenv(settings.STRICT_ENV, "true")
     result = _import(project)
     [error] = result.errors.values()
@@ -119,7 +129,9 @@ def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyP
     assert result.dags == {}
 
 
-def test_a_dag_that_fails_to_build_becomes_visible(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dag_that_fails_to_build_becomes_visible(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = build.build_one
 
     def flaky(dag: Any) -> Any:
@@ -134,8 +146,12 @@ def test_a_dag_that_fails_to_build_becomes_visible(project: Path, monkeypatch: p
     assert "operator exploded" in result.dags["good_BB"].description
 
 
-def test_parsing_context_builds_only_the_requested_dag(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project.parent / "dagfactory_configs" / "countries.yml").write_text(_good([f"C{i}" for i in range(50)]))
+def test_parsing_context_builds_only_the_requested_dag(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project.parent / "dagfactory_configs" / "countries.yml").write_text(
+        _good([f"C{i}" for i in range(50)])
+    )
     built: list[str] = []
     real = build.build_one
     monkeypatch.setattr(build, "build_one", lambda dag: built.append(dag.dag_id) or real(dag))
@@ -146,15 +162,18 @@ def test_parsing_context_builds_only_the_requested_dag(project: Path, monkeypatc
     assert list(target) == ["good_C42"] and outcome.built == ["good_C42"]
 
 
-def test_parsing_context_for_an_unknown_dag_falls_back_to_a_full_load(project: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parsing_context_for_an_unknown_dag_falls_back_to_a_full_load(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "not_a_dag")
     target: dict[str, Any] = {}
     loader.load_dags(target, project)
     assert sorted(target) == ["good_AA", "good_BB", "other_dag"]
 
 
-def test_unchanged_project_is_not_loaded_twice_in_one_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_project_is_not_loaded_twice_in_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[object] = []
     real = loader.load_project
     monkeypatch.setattr(loader, "load_project", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -173,16 +192,34 @@ def test_reserialize_1000_generated_dags(tmp_path: Path) -> None:
     dags.mkdir()
     shutil.copy(REPO / "dags" / "dagforge_dags.py", dags)
     (tmp_path / "dagfactory_configs").mkdir()
-    (tmp_path / "dagfactory_configs" / "many.yml").write_text(_good([f"N{i:04d}" for i in range(1000)]))
+    (tmp_path / "dagfactory_configs" / "many.yml").write_text(
+        _good([f"N{i:04d}" for i in range(1000)])
+    )
     home = tmp_path / "home"
     env = {**os.environ, **localairflow.airflow_env(home, dags, log_level="ERROR")}
     env.pop("_AIRFLOW_PARSING_CONTEXT_DAG_ID", None)
-    migrate = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, capture_output=True,
-                             text=True, check=False)
+    migrate = subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert migrate.returncode == 0, migrate.stderr[-2000:]
-    done = subprocess.run([sys.executable, "-m", "airflow", "dags", "reserialize"], env=env, capture_output=True,
-                          text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "airflow", "dags", "reserialize"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
-    listed = subprocess.run([sys.executable, "-m", "airflow", "dags", "list", "-o", "plain"], env=env,
-                            capture_output=True, text=True, check=False)
+    listed = subprocess.run(
+        [sys.executable, "-m", "airflow", "dags", "list", "-o", "plain"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert sum(1 for line in listed.stdout.splitlines() if line.startswith("good_N")) == 1000

@@ -46,7 +46,10 @@ def test_known_login_through_the_simple_auth_manager(tmp_path: Path) -> None:
 
 
 def test_every_component_shares_one_jwt_secret_per_start(tmp_path: Path) -> None:
-    assert _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"] != _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"]
+    assert (
+        _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"]
+        != _env(tmp_path)["AIRFLOW__API_AUTH__JWT_SECRET"]
+    )
 
 
 def _task(**fields: object) -> dict[str, object]:
@@ -65,8 +68,10 @@ def test_smoke_triggers_the_producers_of_an_asset_scheduled_dag_first() -> None:
 
 
 def test_smoke_chain_survives_an_asset_cycle() -> None:
-    configs = {"a": {"schedule": ["u://b"], "tasks": [_task(outlets=["u://a"])]},
-               "b": {"schedule": ["u://a"], "tasks": [_task(outlets=["u://b"])]}}
+    configs = {
+        "a": {"schedule": ["u://b"], "tasks": [_task(outlets=["u://a"])]},
+        "b": {"schedule": ["u://a"], "tasks": [_task(outlets=["u://b"])]},
+    }
     assert trigger_chain(configs, "a") == ["b", "a"]
 
 
@@ -80,9 +85,18 @@ def test_docker_script_is_valid_bash() -> None:
 
 
 def test_docker_script_needs_a_bundle_before_cloning(tmp_path: Path) -> None:
-    env = {**os.environ, "BUNDLE": str(tmp_path / "none"), "MWAA_IMAGES_DIR": str(tmp_path / "clone")}
-    done = subprocess.run(["bash", str(DOCKER_SCRIPT), "test-requirements"], env=env, capture_output=True,
-                          text=True, check=False)
+    env = {
+        **os.environ,
+        "BUNDLE": str(tmp_path / "none"),
+        "MWAA_IMAGES_DIR": str(tmp_path / "clone"),
+    }
+    done = subprocess.run(
+        ["bash", str(DOCKER_SCRIPT), "test-requirements"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2 and "run 'make bundle' first" in done.stderr
     assert not (tmp_path / "clone").exists()
 
@@ -97,7 +111,10 @@ def _processes_using(home: Path) -> list[int]:
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and f"AIRFLOW_HOME={home}".encode() in (proc / "environ").read_bytes():
+            if (
+                proc.name.isdigit()
+                and f"AIRFLOW_HOME={home}".encode() in (proc / "environ").read_bytes()
+            ):
                 found.append(int(proc.name))
         except OSError:
             continue
@@ -107,9 +124,29 @@ def _processes_using(home: Path) -> list[int]:
 @pytest.mark.airflow
 def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: Path) -> None:
     home = tmp_path / "runner"
-    done = subprocess.run([sys.executable, "-m", "dagforge", "local-runner", "--smoke", "who_country_NA",
-                           "--port", "0", "--docker", "never", "--home", str(home), "--project-dir", str(REPO)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagforge",
+            "local-runner",
+            "--smoke",
+            "who_country_NA",
+            "--port",
+            "0",
+            "--docker",
+            "never",
+            "--home",
+            str(home),
+            "--project-dir",
+            str(REPO),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("smoke run passed: who_split success, who_country_NA success")
     assert re.search(r"all \d+ DAGs parsed", done.stderr)
@@ -120,9 +157,26 @@ def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: P
 @pytest.mark.airflow
 def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
     home = tmp_path / "runner"
-    proc = subprocess.Popen([sys.executable, "-m", "dagforge", "local-runner", "--port", "0", "--docker", "never",
-                             "--home", str(home), "--project-dir", str(REPO)], cwd=tmp_path, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagforge",
+            "local-runner",
+            "--port",
+            "0",
+            "--docker",
+            "never",
+            "--home",
+            str(home),
+            "--project-dir",
+            str(REPO),
+        ],
+        cwd=tmp_path,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     lines: list[str] = []
     try:
         assert proc.stdout is not None
@@ -133,6 +187,8 @@ def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=90)
-    assert any(line.startswith("Airflow UI and REST API: http://127.0.0.1:") for line in lines), lines
+    assert any(line.startswith("Airflow UI and REST API: http://127.0.0.1:") for line in lines), (
+        lines
+    )
     assert code == 130
     assert _processes_using(home.resolve()) == []

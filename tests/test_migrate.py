@@ -22,15 +22,21 @@ def test_mwaa_walkthrough_migrates_to_the_golden_file(capsys: pytest.CaptureFixt
     assert "schedule_interval → schedule" in err
 
 
-def test_migrated_walkthrough_validates_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migrated_walkthrough_validates_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "legacy_callables"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "process_s3_data.py").write_text("def process_s3_data(country: str) -> None:\n    pass\n")
+    (package / "process_s3_data.py").write_text(
+        "def process_s3_data(country: str) -> None:\n    pass\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     config = tmp_path / "configs" / "who.yml"
     config.parent.mkdir()
-    config.write_text(migrate_text(LEGACY.read_text(encoding="utf-8"), "who.yml", package="legacy_callables").text)
+    config.write_text(
+        migrate_text(LEGACY.read_text(encoding="utf-8"), "who.yml", package="legacy_callables").text
+    )
     result = load_project([config.parent], callable_packages=["legacy_callables"])
     assert result.report.problems == []
     assert len(result.dags()) == 7
@@ -41,7 +47,10 @@ def test_migrated_walkthrough_validates_clean(tmp_path: Path, monkeypatch: pytes
 def test_comments_and_unrelated_lines_are_kept() -> None:
     text = "# top\nmy_dag:  # the dag\n  concurrency: 2  # two at once\n  tasks: []\n"
     migrated = migrate_text(text, "f.yml")
-    assert migrated.text == "# top\nmy_dag:  # the dag\n  max_active_tasks: 2  # two at once\n  tasks: []\n"
+    assert (
+        migrated.text
+        == "# top\nmy_dag:  # the dag\n  max_active_tasks: 2  # two at once\n  tasks: []\n"
+    )
 
 
 def test_a_sec_key_in_a_flow_mapping_is_rewritten_in_place() -> None:

@@ -33,17 +33,24 @@ def test_cache_folder_is_private(private_cache: Path) -> None:
     assert private_cache.stat().st_mode & 0o077 == 0
 
 
-def test_task_run_parse_uses_the_cache_on_the_second_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_task_run_parse_uses_the_cache_on_the_second_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     configs = tmp_path / "dagfactory_configs"
     configs.mkdir()
     (configs / "c.yml").write_text(
         "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    dag:\n"
-        "      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      tasks:\n"
-        "        - {task_id: a, operator: airflow.providers.standard.operators.empty.EmptyOperator}\n"
-        "    instances: [{n: x}, {n: y}]\n")
+        "      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      "
+        "tasks:\n"
+        "        - {task_id: a, operator: "
+        "airflow.providers.standard.operators.empty.EmptyOperator}\n"
+        "    instances: [{n: x}, {n: y}]\n"
+    )
     composed: list[str] = []
     real = locate.load_text
-    monkeypatch.setattr(locate, "load_text", lambda text, file: composed.append(file) or real(text, file))
+    monkeypatch.setattr(
+        locate, "load_text", lambda text, file: composed.append(file) or real(text, file)
+    )
     monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "d_y")
     first: dict[str, Any] = {}
     second: dict[str, Any] = {}

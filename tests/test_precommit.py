@@ -1,4 +1,5 @@
-"""pre-commit: yamllint and check-jsonschema run as the hooks run them, and agree with our configs."""
+"""pre-commit: yamllint and check-jsonschema run as the hooks run them, and agree with our
+configs."""
 
 from __future__ import annotations
 
@@ -20,13 +21,20 @@ CONFIGS = REPO / "dagfactory_configs"
 @pytest.fixture(scope="module")
 def hooks() -> dict[str, dict[str, Any]]:
     data = yaml.safe_load(CONFIG.read_text())
-    return {hook.get("alias", hook["id"]): {**hook, "rev": repo.get("rev", "")}
-            for repo in data["repos"] for hook in repo["hooks"]}
+    return {
+        hook.get("alias", hook["id"]): {**hook, "rev": repo.get("rev", "")}
+        for repo in data["repos"]
+        for hook in repo["hooks"]
+    }
 
 
 def _yamllint(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"),
-                           *map(str, paths)], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "yamllint", "-c", str(REPO / ".yamllint"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_yamllint_passes_on_our_configs() -> None:
@@ -42,17 +50,30 @@ def test_yamllint_rejects_an_unquoted_norway(tmp_path: Path) -> None:
 
 
 def _config_files(hook: dict[str, Any]) -> list[Path]:
-    files = [p for p in sorted(CONFIGS.rglob("*")) if re.search(hook["files"], p.relative_to(REPO).as_posix())]
-    return [p for p in files if not re.search(hook.get("exclude", "^$"), p.relative_to(REPO).as_posix())]
+    files = [
+        p
+        for p in sorted(CONFIGS.rglob("*"))
+        if re.search(hook["files"], p.relative_to(REPO).as_posix())
+    ]
+    return [
+        p for p in files if not re.search(hook.get("exclude", "^$"), p.relative_to(REPO).as_posix())
+    ]
 
 
 @pytest.mark.parametrize("hook_id", ["check-jsonschema", "check-jsonschema-defaults"])
-def test_check_jsonschema_hook_passes_as_configured(hooks: dict[str, dict[str, Any]], hook_id: str) -> None:
+def test_check_jsonschema_hook_passes_as_configured(
+    hooks: dict[str, dict[str, Any]], hook_id: str
+) -> None:
     hook = hooks[hook_id]
     files = _config_files(hook)
     assert files
-    done = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), *hook["args"], *map(str, files)],
-                          cwd=REPO, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "check-jsonschema"), *hook["args"], *map(str, files)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -62,7 +83,11 @@ def test_defaults_files_go_to_the_defaults_schema_only(hooks: dict[str, dict[str
 
 
 def test_hook_versions_match_the_lock(hooks: dict[str, dict[str, Any]]) -> None:
-    lock = dict(line.split("==") for line in (REPO / "requirements/lock.txt").read_text().splitlines() if "==" in line)
+    lock = dict(
+        line.split("==")
+        for line in (REPO / "requirements/lock.txt").read_text().splitlines()
+        if "==" in line
+    )
     assert hooks["yamllint"]["rev"] == f"v{lock['yamllint']}"
     assert hooks["check-jsonschema"]["rev"] == lock["check-jsonschema"]
     assert hooks["ruff"]["rev"] == f"v{lock['ruff']}"
@@ -70,7 +95,12 @@ def test_hook_versions_match_the_lock(hooks: dict[str, dict[str, Any]]) -> None:
 
 def test_validate_hook_runs_dagforge_on_the_config_folder(hooks: dict[str, dict[str, Any]]) -> None:
     hook = hooks["dagforge-validate"]
-    assert hook["entry"] == ".venv/bin/dagforge validate dagfactory_configs/" and hook["language"] == "system"
-    done = subprocess.run(hook["entry"].split(), cwd=REPO, capture_output=True, text=True, check=False)
+    assert (
+        hook["entry"] == ".venv/bin/dagforge validate dagfactory_configs/"
+        and hook["language"] == "system"
+    )
+    done = subprocess.run(
+        hook["entry"].split(), cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(hook["files"], "dagfactory_configs/who_countries.yml")

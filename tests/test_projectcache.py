@@ -49,7 +49,9 @@ def test_clean_project_is_not_checked_again(dags: Path, monkeypatch: pytest.Monk
     assert again["d_x"].doc_md == first["d_x"].doc_md  # the origin survives the cache
 
 
-def test_a_changed_config_is_checked_and_its_problem_shown(dags: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_config_is_checked_and_its_problem_shown(
+    dags: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fresh_process_load(dags, monkeypatch)
     (dags.parent / "dagfactory_configs" / "c.yml").write_text(CONFIG.format(n="x", runs="many"))
     target, checks = _fresh_process_load(dags, monkeypatch)
@@ -57,14 +59,18 @@ def test_a_changed_config_is_checked_and_its_problem_shown(dags: Path, monkeypat
     assert "dagforge-error" in target["d_x"].tags
 
 
-def test_a_project_with_problems_is_never_cached(dags: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_project_with_problems_is_never_cached(
+    dags: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (dags.parent / "dagfactory_configs" / "c.yml").write_text(CONFIG.format(n="x", runs="many"))
     _fresh_process_load(dags, monkeypatch)
     _, checks = _fresh_process_load(dags, monkeypatch)
     assert checks == 1
 
 
-def test_key_covers_configs_and_the_code_validation_depends_on(dags: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_covers_configs_and_the_code_validation_depends_on(
+    dags: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     configs = dags.parent / "dagfactory_configs"
     before = projectcache.key_material(configs)
     (configs / "defaults.yml").write_text("default_args: {owner: someone}\n")

@@ -21,4 +21,5 @@ def test_signatures_show_types_not_strings() -> None:
 
 def test_generated_reference_is_up_to_date() -> None:
     assert main(["callables", "--check", str(REPO / "docs" / "callables-reference.md")]) == 0, (
-        "run: dagforge callables --markdown > docs/callables-reference.md")
+        "run: dagforge callables --markdown > docs/callables-reference.md"
+    )

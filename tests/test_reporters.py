@@ -5,8 +5,15 @@ import json
 from dagforge import reporters
 from dagforge.problems import JSON_KEYS, Problem, Report
 
-PROBLEM = Problem("dags/a.yml", 7, 3, "$.d.schedul", "unknown-key", "unknown key 'schedul'",
-                  "did you mean 'schedule'?")
+PROBLEM = Problem(
+    "dags/a.yml",
+    7,
+    3,
+    "$.d.schedul",
+    "unknown-key",
+    "unknown key 'schedul'",
+    "did you mean 'schedule'?",
+)
 
 
 def _report(*problems: Problem) -> Report:
@@ -17,8 +24,15 @@ def _report(*problems: Problem) -> Report:
 def test_json_is_a_list_of_objects_with_exactly_the_contract_keys() -> None:
     [item] = json.loads(reporters.as_json(_report(PROBLEM)))
     assert tuple(item) == JSON_KEYS == ("file", "line", "column", "path", "code", "message", "hint")
-    assert item == {"file": "dags/a.yml", "line": 7, "column": 3, "path": "$.d.schedul", "code": "unknown-key",
-                    "message": "unknown key 'schedul'", "hint": "did you mean 'schedule'?"}
+    assert item == {
+        "file": "dags/a.yml",
+        "line": 7,
+        "column": 3,
+        "path": "$.d.schedul",
+        "code": "unknown-key",
+        "message": "unknown key 'schedul'",
+        "hint": "did you mean 'schedule'?",
+    }
 
 
 def test_json_of_a_clean_run_is_an_empty_list() -> None:
@@ -28,12 +42,16 @@ def test_json_of_a_clean_run_is_an_empty_list() -> None:
 def test_github_annotation_has_file_line_col_and_the_hint() -> None:
     assert reporters.github(_report(PROBLEM)) == (
         "::error file=dags/a.yml,line=7,col=3,title=unknown-key::unknown key 'schedul' "
-        "(hint: did you mean 'schedule'?)\n")
+        "(hint: did you mean 'schedule'?)\n"
+    )
 
 
 def test_github_escapes_what_would_break_the_command() -> None:
     odd = Problem("a,b.yml", 1, 1, "$", "x", "50% done\nnext", "")
-    assert reporters.github_line(odd) == "::error file=a%2Cb.yml,line=1,col=1,title=x::50%25 done%0Anext"
+    assert (
+        reporters.github_line(odd)
+        == "::error file=a%2Cb.yml,line=1,col=1,title=x::50%25 done%0Anext"
+    )
 
 
 def test_text_lists_problems_then_a_summary() -> None:

@@ -14,13 +14,17 @@ def _rows(spec: sampledata.Spec) -> list[dict[str, str]]:
 def test_same_spec_gives_identical_bytes() -> None:
     spec = sampledata.Spec(countries=10, days=30)
     assert sampledata.csv_bytes(spec) == sampledata.csv_bytes(spec)
-    assert sampledata.csv_bytes(spec) != sampledata.csv_bytes(sampledata.Spec(countries=10, days=30, seed=1))
+    assert sampledata.csv_bytes(spec) != sampledata.csv_bytes(
+        sampledata.Spec(countries=10, days=30, seed=1)
+    )
 
 
 def test_header_matches_the_who_file() -> None:
     header = sampledata.csv_bytes(sampledata.Spec(countries=2, days=1)).split(b"\n", 1)[0].decode()
-    assert header == ("Date_reported,Country_code,Country,WHO_region,"
-                      "New_cases,Cumulative_cases,New_deaths,Cumulative_deaths")
+    assert header == (
+        "Date_reported,Country_code,Country,WHO_region,"
+        "New_cases,Cumulative_cases,New_deaths,Cumulative_deaths"
+    )
 
 
 def test_traps_are_present() -> None:

@@ -30,7 +30,9 @@ def test_schema_is_valid_2020_12_and_closed_at_dag_and_task_level() -> None:
     Draft202012Validator.check_schema(schema)
     defs = schema["$defs"]
     assert defs["dag"]["additionalProperties"] is False
-    assert all(defs[name]["additionalProperties"] is False for name in defs if name.startswith("task."))
+    assert all(
+        defs[name]["additionalProperties"] is False for name in defs if name.startswith("task.")
+    )
 
 
 def test_every_operator_has_its_own_arguments_and_airflow2_paths() -> None:
@@ -38,7 +40,9 @@ def test_every_operator_has_its_own_arguments_and_airflow2_paths() -> None:
     bash = defs["task.BashOperator"]
     assert "bash_command" in bash["required"] and "op_args" not in bash["properties"]
     assert "airflow.operators.bash.BashOperator" in defs["operator"]["enum"]
-    assert {"task.S3KeySensor", "task.S3CopyObjectOperator", "task.TriggerDagRunOperator"} <= set(defs)
+    assert {"task.S3KeySensor", "task.S3CopyObjectOperator", "task.TriggerDagRunOperator"} <= set(
+        defs
+    )
 
 
 @pytest.mark.airflow
@@ -46,10 +50,13 @@ def test_operator_registry_matches_the_installed_airflow() -> None:
     from dagforge.language.schemagen import introspect
 
     committed = (SCHEMAS_DIR / "operators.json").read_text(encoding="utf-8")
-    assert json.loads(introspect.render()) == json.loads(committed), \
+    assert json.loads(introspect.render()) == json.loads(committed), (
         "run `python -m dagforge.language.schemagen.introspect` then `dagforge schema --write`"
+    )
 
 
 def test_docs_mention_every_dag_key() -> None:
-    docs = (Path(__file__).parent.parent / "docs" / "config-reference.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parent.parent / "docs" / "config-reference.md").read_text(
+        encoding="utf-8"
+    )
     assert all(f"`{key}`" in docs for key in load_schema()["$defs"]["dag"]["properties"])

@@ -9,11 +9,16 @@ from dagforge.language.typed import ALLOWED_TYPES, UnsafeTypeError, construct
 
 
 def test_allowed_objects_are_built_with_their_arguments() -> None:
-    config = {"start_date": {"__type__": "datetime.datetime", "year": 2024, "month": 3, "day": 1},
-              "default_args": {"retry_delay": {"__type__": "datetime.timedelta", "minutes": 5}},
-              "tags": ["a"]}
-    assert construct(config) == {"start_date": datetime(2024, 3, 1),
-                                 "default_args": {"retry_delay": timedelta(minutes=5)}, "tags": ["a"]}
+    config = {
+        "start_date": {"__type__": "datetime.datetime", "year": 2024, "month": 3, "day": 1},
+        "default_args": {"retry_delay": {"__type__": "datetime.timedelta", "minutes": 5}},
+        "tags": ["a"],
+    }
+    assert construct(config) == {
+        "start_date": datetime(2024, 3, 1),
+        "default_args": {"retry_delay": timedelta(minutes=5)},
+        "tags": ["a"],
+    }
 
 
 def test_positional_arguments_come_from_args() -> None:

@@ -25,7 +25,12 @@ def problems_of(tmp_path: Path, text: str, name: str = "dags.yml") -> list[Probl
 
 def test_unknown_key_points_at_the_key_and_suggests_the_close_match(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, "my_dag:\n  schedul: '@daily'\n" + TASK)
-    assert (problem.code, problem.line, problem.column, problem.path) == ("unknown-key", 2, 3, "$.my_dag.schedul")
+    assert (problem.code, problem.line, problem.column, problem.path) == (
+        "unknown-key",
+        2,
+        3,
+        "$.my_dag.schedul",
+    )
     assert problem.hint == "did you mean 'schedule'?"
 
 
@@ -36,43 +41,62 @@ def test_removed_sec_key_hint_holds_the_exact_replacement(tmp_path: Path) -> Non
 
 
 def test_absolute_mwaa_callable_file_hint_names_the_callables_path(tmp_path: Path) -> None:
-    text = ("d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
-            "      python_callable_name: run\n      python_callable_file: /usr/local/airflow/dags/etl/load.py\n")
+    text = (
+        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
+        "      python_callable_name: run\n      python_callable_file: "
+        "/usr/local/airflow/dags/etl/load.py\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert problem.line == 6 and "`python_callable: callables.etl.load.run`" in problem.hint
 
 
 def test_norway_unquoted_instance_says_to_quote_it(tmp_path: Path) -> None:
-    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-            f"      tasks: [{{task_id: t, operator: {BASH}, bash_command: echo}}]\n    instances:\n      - code: NO\n")
+    text = (
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+        f"      tasks: [{{task_id: t, operator: {BASH}, bash_command: echo}}]\n    instances:\n  "
+        "    - code: NO\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line, problem.hint) == ("bool-trap", 8, 'quote it: "NO"')
 
 
-def test_problem_from_the_template_body_points_at_the_instance_and_names_the_template_line(tmp_path: Path) -> None:
-    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-            "      tasks:\n        - task_id: t\n          operator: airflow.operators.python.PythonOperator\n"
-            "          python_callable: callables.who.process_country\n          op_kwargs: {country_code: '{code}'}\n"
-            "    instances:\n      - {code: AU}\n")
+def test_problem_from_the_template_body_points_at_the_instance_and_names_the_template_line(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+        "      tasks:\n        - task_id: t\n          operator: "
+        "airflow.operators.python.PythonOperator\n"
+        "          python_callable: callables.who.process_country\n          op_kwargs: "
+        "{country_code: '{code}'}\n"
+        "    instances:\n      - {code: AU}\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line) == ("callable-arguments", 12)
     assert problem.message.endswith("(in DAG 'c_AU' from the template at line 10)")
 
 
 def test_one_mistake_in_a_template_is_one_problem_however_many_instances(tmp_path: Path) -> None:
-    text = ("templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-            f"      tasks:\n        - {{task_id: t, operator: {BASH}, bash_command: echo, dependencies: [s]}}\n"
-            "    instances:\n      - {code: AU}\n      - {code: BR}\n      - {code: CL}\n")
+    text = (
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
+        f"      tasks:\n        - {{task_id: t, operator: {BASH}, bash_command: echo, "
+        f"dependencies: [s]}}\n"
+        "    instances:\n      - {code: AU}\n      - {code: BR}\n      - {code: CL}\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line) == ("unknown-dependency", 9)
     assert "(in 3 DAGs, first 'c_AU', from the template at line 7)" in problem.message
 
 
-def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(tmp_path: Path) -> None:
-    text = ("d:\n  tasks:\n    - task_id: t\n"
-            "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
-            "      python_callable: callables.who.output_keys\n"
-            "      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n")
+def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "d:\n  tasks:\n    - task_id: t\n"
+        "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
+        "      python_callable: callables.who.output_keys\n"
+        "      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert problem.message == "output_keys() has no parameter 'contry_code'"
     assert problem.hint == "did you mean 'country_code'?"
@@ -81,13 +105,21 @@ def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(tmp
 def test_dag_id_duplicated_across_files_names_the_first_definition(tmp_path: Path) -> None:
     problems_of(tmp_path, "same:\n" + TASK, "a.yml")
     [problem] = problems_of(tmp_path, "# second\nsame:\n" + TASK, "b.yml")
-    assert (problem.code, problem.file.endswith("b.yml"), problem.line) == ("duplicate-dag-id", True, 2)
+    assert (problem.code, problem.file.endswith("b.yml"), problem.line) == (
+        "duplicate-dag-id",
+        True,
+        2,
+    )
     assert "a.yml:1" in problem.message
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
     text = "my_dag:\n  schedul: x\n  catchup: maybe\n  concurrency: 2\n" + TASK
-    assert [p.code for p in problems_of(tmp_path, text)] == ["unknown-key", "wrong-type", "removed-key"]
+    assert [p.code for p in problems_of(tmp_path, text)] == [
+        "unknown-key",
+        "wrong-type",
+        "removed-key",
+    ]
 
 
 def test_a_broken_defaults_file_is_reported_and_blamed(tmp_path: Path) -> None:
@@ -103,13 +135,17 @@ def test_a_broken_file_does_not_hide_the_dags_of_the_others(tmp_path: Path) -> N
 
 
 def test_callables_outside_the_allowed_packages_are_never_imported(tmp_path: Path) -> None:
-    text = "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n" \
-           "      python_callable: antigravity.fly\n"
+    text = (
+        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
+        "      python_callable: antigravity.fly\n"
+    )
     [problem] = problems_of(tmp_path, text)
     assert problem.code == "callable-not-allowed" and "antigravity" not in sys.modules
 
 
-def test_cli_exit_codes_clean_problems_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_codes_clean_problems_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "ok.yml").write_text("my_dag:\n" + TASK)
     assert main(["validate", str(tmp_path)]) == 0
     (tmp_path / "bad.yml").write_text("other:\n  schedul: x\n" + TASK)
@@ -118,7 +154,9 @@ def test_cli_exit_codes_clean_problems_usage(tmp_path: Path, capsys: pytest.Capt
     assert "no such file or folder" in capsys.readouterr().err
 
 
-def test_cli_json_output_is_the_problem_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_output_is_the_problem_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "bad.yml").write_text("other:\n  schedul: x\n" + TASK)
     assert main(["validate", "--format", "json", str(tmp_path)]) == 1
     [item] = json.loads(capsys.readouterr().out)
@@ -131,18 +169,33 @@ def test_project_configs_are_clean() -> None:
 
 
 def test_validate_never_imports_airflow_or_dag_factory() -> None:
-    code = ("import sys; from dagforge.cli import main; main(['validate', 'dagfactory_configs', 'tests/corpus/good']);"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'dagfactory')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
-                          cwd=Path(__file__).parent.parent)
+    code = (
+        "import sys; from dagforge.cli import main; main(['validate', 'dagfactory_configs', "
+        "'tests/corpus/good']);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'dagfactory')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parent.parent,
+    )
     assert done.stdout.splitlines()[-1] == "[]", done.stderr[-2000:]
 
 
 def test_airflow2_operator_path_is_a_warning_naming_the_new_path(tmp_path: Path) -> None:
-    (tmp_path / "a.yml").write_text("d:\n  tasks:\n    t:\n      operator: airflow.operators.empty.EmptyOperator\n")
+    (tmp_path / "a.yml").write_text(
+        "d:\n  tasks:\n    t:\n      operator: airflow.operators.empty.EmptyOperator\n"
+    )
     report = load_project([tmp_path]).report
     [warning] = report.problems
-    assert (warning.severity, warning.code, warning.line, report.ok) == ("warning", "operator-path-deprecated", 4, True)
+    assert (warning.severity, warning.code, warning.line, report.ok) == (
+        "warning",
+        "operator-path-deprecated",
+        4,
+        True,
+    )
     assert "'airflow.providers.standard.operators.empty.EmptyOperator'" in warning.hint
 
 

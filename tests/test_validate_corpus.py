@@ -1,8 +1,8 @@
 """The bad and good corpora: one file per case, the expectation written in the file itself.
 
-A bad file's first line reads ``# expect: <code>@<line>`` (plus ``dagforge-only`` when the problem is
-beyond what JSON Schema can say, so check-jsonschema is expected to accept the file). Adding a file
-adds a test.
+A bad file's first line reads ``# expect: <code>@<line>`` (plus ``dagforge-only`` when the problem
+is beyond what JSON Schema can say, so check-jsonschema is expected to accept the file). Adding a
+file adds a test.
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def test_bad_file_reports_exactly_its_problem_at_its_line(case: Case) -> None:
 
 def declared_warnings(path: Path) -> list[str]:
     """A good file may declare the warnings it must give: ``# warns: <code>@<line>``."""
-    return re.findall(r"^# warns: ([a-z-]+@\d+)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return re.findall(
+        r"^# warns: ([a-z-]+@\d+)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE
+    )
 
 
 @pytest.mark.parametrize("path", GOOD, ids=[path.stem for path in GOOD])
@@ -75,10 +77,25 @@ def test_good_corpus_validates_as_one_project() -> None:
 
 
 def _rejected_by_check_jsonschema(paths: list[Path]) -> set[str]:
-    done = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "-o", "json", "--schemafile",
-                           str(SCHEMA), *map(str, paths)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "-o",
+            "json",
+            "--schemafile",
+            str(SCHEMA),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     report = json.loads(done.stdout)
-    return {Path(e["filename"]).name for kind in ("errors", "parse_errors") for e in report.get(kind, [])}
+    return {
+        Path(e["filename"]).name
+        for kind in ("errors", "parse_errors")
+        for e in report.get(kind, [])
+    }
 
 
 def test_check_jsonschema_agrees_on_the_bad_corpus() -> None:
@@ -88,7 +105,10 @@ def test_check_jsonschema_agrees_on_the_bad_corpus() -> None:
 
 def test_check_jsonschema_accepts_the_good_corpus_and_the_project_configs() -> None:
     configs = sorted((CORPUS.parent.parent / "dagfactory_configs").glob("*.yml"))
-    assert _rejected_by_check_jsonschema([*GOOD, *(p for p in configs if p.name != "defaults.yml")]) == set()
+    assert (
+        _rejected_by_check_jsonschema([*GOOD, *(p for p in configs if p.name != "defaults.yml")])
+        == set()
+    )
 
 
 def test_every_config_file_names_its_schema_for_editors() -> None:

@@ -59,8 +59,12 @@ def test_dates_are_dates() -> None:
 
 
 def test_missing_column_names_the_columns() -> None:
-    data = sampledata.csv_bytes(sampledata.Spec(countries=2, days=2)).replace(b"Country_code", b"Code", 1)
-    with pytest.raises(who.WhoDataError, match=r"missing column\(s\) Country_code.*unexpected: Code"):
+    data = sampledata.csv_bytes(sampledata.Spec(countries=2, days=2)).replace(
+        b"Country_code", b"Code", 1
+    )
+    with pytest.raises(
+        who.WhoDataError, match=r"missing column\(s\) Country_code.*unexpected: Code"
+    ):
         who.read_who(data, "s3://b/k.csv")
 
 
@@ -104,7 +108,9 @@ def test_rerun_writes_identical_bytes(seeded: str) -> None:
 
 
 def test_missing_source_object_fails_the_task(bucket: str) -> None:
-    with pytest.raises(s3io.MissingObjectError, match=f"s3://{bucket}/who/absent.csv does not exist"):
+    with pytest.raises(
+        s3io.MissingObjectError, match=f"s3://{bucket}/who/absent.csv does not exist"
+    ):
         who.process_country("NA", bucket, "who/absent.csv", "who/countries", "2024-03-01")
 
 
@@ -114,12 +120,26 @@ def test_output_prefix_cannot_escape(seeded: str, prefix: str) -> None:
         who.process_country("NA", seeded, SOURCE_KEY, prefix, "2024-03-01")
 
 
-@pytest.mark.parametrize(("field", "value"), [("ds", "../../etc"), ("ds", "2024-03-01/../x"), ("code", "../"),
-                                              ("source_key", "../secret.csv"), ("bucket", "other/../mine")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ds", "../../etc"),
+        ("ds", "2024-03-01/../x"),
+        ("code", "../"),
+        ("source_key", "../secret.csv"),
+        ("bucket", "other/../mine"),
+    ],
+)
 def test_run_inputs_cannot_escape(seeded: str, field: str, value: str) -> None:
-    """Values a dag_run.conf or a template could carry never leave the configured prefix or bucket."""
-    args = {"country_code": "NA", "bucket": seeded, "source_key": SOURCE_KEY, "ds": "2024-03-01",
-            **{{"code": "country_code"}.get(field, field): value}}
+    """Values a dag_run.conf or a template could carry never leave the configured prefix or
+    bucket."""
+    args = {
+        "country_code": "NA",
+        "bucket": seeded,
+        "source_key": SOURCE_KEY,
+        "ds": "2024-03-01",
+        **{{"code": "country_code"}.get(field, field): value},
+    }
     with pytest.raises((s3io.UnsafeKeyError, who.WhoDataError)):
         who.process_country(output_prefix="who/countries", **args)
 

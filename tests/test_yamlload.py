@@ -47,4 +47,6 @@ def test_tab_indentation_is_named() -> None:
 
 
 def test_format_path() -> None:
-    assert format_path(("templates", "t", "instances", 3, "code")) == "$.templates.t.instances[3].code"
+    assert (
+        format_path(("templates", "t", "instances", 3, "code")) == "$.templates.t.instances[3].code"
+    )

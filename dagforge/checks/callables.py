@@ -24,13 +24,42 @@ from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 CALLABLE_ARGS = ("python_callable", "check_fn", "output_processor")
 # Airflow passes these from the task context to callables that name them; they need no op_kwargs.
-CONTEXT_KEYS = frozenset({
-    "conn", "dag", "dag_run", "data_interval_end", "data_interval_start", "ds", "ds_nodash", "inlet_events",
-    "inlets", "logical_date", "macros", "map_index_template", "outlet_events", "outlets", "params",
-    "prev_data_interval_end_success", "prev_data_interval_start_success", "prev_end_date_success",
-    "prev_start_date_success", "run_id", "task", "task_instance", "task_instance_key_str", "templates_dict",
-    "test_mode", "ti", "triggering_asset_events", "ts", "ts_nodash", "ts_nodash_with_tz", "var", "try_number",
-})
+CONTEXT_KEYS = frozenset(
+    {
+        "conn",
+        "dag",
+        "dag_run",
+        "data_interval_end",
+        "data_interval_start",
+        "ds",
+        "ds_nodash",
+        "inlet_events",
+        "inlets",
+        "logical_date",
+        "macros",
+        "map_index_template",
+        "outlet_events",
+        "outlets",
+        "params",
+        "prev_data_interval_end_success",
+        "prev_data_interval_start_success",
+        "prev_end_date_success",
+        "prev_start_date_success",
+        "run_id",
+        "task",
+        "task_instance",
+        "task_instance_key_str",
+        "templates_dict",
+        "test_mode",
+        "ti",
+        "triggering_asset_events",
+        "ts",
+        "ts_nodash",
+        "ts_nodash_with_tz",
+        "var",
+        "try_number",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -41,36 +70,55 @@ class Resolved:
     hint: str = ""
 
 
-def check_callables(doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES) -> list[Finding]:
+def check_callables(
+    doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES
+) -> list[Finding]:
     problems: list[Finding] = []
     for _, path, task in tasks_of(dag.config):
         for arg in CALLABLE_ARGS:
-            if isinstance(task.get(arg), str) and DOTTED.match(task[arg]):  # else the schema already said
+            if isinstance(task.get(arg), str) and DOTTED.match(
+                task[arg]
+            ):  # else the schema already said
                 problems.extend(_check_task(doc, dag, path, task, arg, tuple(packages)))
     return problems
 
 
-def _check_task(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], arg: str,
-                packages: tuple[str, ...]) -> Iterator[Finding]:
+def _check_task(
+    doc: Document,
+    dag: ExpandedDag,
+    path: JsonPath,
+    task: Mapping[str, Any],
+    arg: str,
+    packages: tuple[str, ...],
+) -> Iterator[Finding]:
     found = resolve(task[arg], packages)
     if found.signature is None:
         yield Finding(dag, (*path, arg), found.code, found.message, found.hint)
     elif arg == "python_callable":
         names = tuple(_kwargs(task))
-        for where, message, hint in argument_problems(task[arg], found.signature, len(_args(task)), names):
+        for where, message, hint in argument_problems(
+            task[arg], found.signature, len(_args(task)), names
+        ):
             yield Finding(dag, (*path, *where), "callable-arguments", message, hint, key=True)
         yield from _bool_traps(doc, dag, path, task)
 
 
-def _bool_traps(doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any]) -> Iterator[Finding]:
+def _bool_traps(
+    doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any]
+) -> Iterator[Finding]:
     """``country_code: NO`` reaches the callable as ``False``: almost never what was meant."""
     for key, value in _kwargs(task).items():
         cpath = (*path, "op_kwargs", key)
         for written_at in ((*dag.origin.path, *cpath), (*dag.origin.path, "dag", *cpath)):
             if isinstance(value, bool) and written_at in doc.bool_traps:
-                yield Finding(dag, cpath, "bool-trap", f"{doc.bool_traps[written_at]} was read as the "
-                                  f"boolean {str(value).lower()} (YAML 1.1)",
-                                  f'quote it if you mean text: "{doc.bool_traps[written_at]}"')
+                yield Finding(
+                    dag,
+                    cpath,
+                    "bool-trap",
+                    f"{doc.bool_traps[written_at]} was read as the "
+                    f"boolean {str(value).lower()} (YAML 1.1)",
+                    f'quote it if you mean text: "{doc.bool_traps[written_at]}"',
+                )
 
 
 def _args(task: Mapping[str, Any]) -> list[Any]:
@@ -87,54 +135,95 @@ def _kwargs(task: Mapping[str, Any]) -> dict[str, Any]:
 def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
     """The signature of ``dotted`` (``package.module.function``), or why it cannot be used."""
     if not any(dotted == p or dotted.startswith(f"{p}.") for p in packages):
-        return Resolved(None, "callable-not-allowed", f"callable '{dotted}' is outside the allowed packages "
-                        f"({', '.join(packages)})", f"move the function into {packages[0]}/ and name it "
-                        f"{packages[0]}.<module>.<function>")
+        return Resolved(
+            None,
+            "callable-not-allowed",
+            f"callable '{dotted}' is outside the allowed packages ({', '.join(packages)})",
+            f"move the function into {packages[0]}/ and name it {packages[0]}.<module>.<function>",
+        )
     module_name, _, name = dotted.rpartition(".")
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        return Resolved(None, "callable-not-found", f"module '{module_name}' of callable '{dotted}' does not exist",
-                        f"no module named '{exc.name}'")
-    except Exception as exc:  # the user's module fails on import: a config problem to show, not a crash
-        return Resolved(None, "callable-import-failed", f"importing '{module_name}' failed: "
-                        f"{type(exc).__name__}: {exc}", "fix that module; validate imports allowed modules only")
+        return Resolved(
+            None,
+            "callable-not-found",
+            f"module '{module_name}' of callable '{dotted}' does not exist",
+            f"no module named '{exc.name}'",
+        )
+    except (
+        Exception
+    ) as exc:  # the user's module fails on import: a config problem to show, not a crash
+        return Resolved(
+            None,
+            "callable-import-failed",
+            f"importing '{module_name}' failed: {type(exc).__name__}: {exc}",
+            "fix that module; validate imports allowed modules only",
+        )
     target = getattr(module, name, None)
     if not callable(target):
-        public = [n for n, v in vars(module).items() if inspect.isfunction(v) and not n.startswith("_")]
-        return Resolved(None, "callable-not-found", f"module '{module_name}' has no function '{name}'",
-                        did_you_mean(name, public))
+        public = [
+            n for n, v in vars(module).items() if inspect.isfunction(v) and not n.startswith("_")
+        ]
+        return Resolved(
+            None,
+            "callable-not-found",
+            f"module '{module_name}' has no function '{name}'",
+            did_you_mean(name, public),
+        )
     return Resolved(inspect.signature(target))
 
 
 @cache  # thousands of instances of one template call one function with the same argument names
-def argument_problems(dotted: str, signature: inspect.Signature, arg_count: int,
-                      kwargs: tuple[str, ...]) -> tuple[tuple[JsonPath, str, str], ...]:
+def argument_problems(
+    dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
+) -> tuple[tuple[JsonPath, str, str], ...]:
     """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
     return tuple(_argument_problems(dotted, signature, arg_count, kwargs))
 
 
-def _argument_problems(dotted: str, signature: inspect.Signature, arg_count: int,
-                       kwargs: tuple[str, ...]) -> Iterator[tuple[JsonPath, str, str]]:
+def _argument_problems(
+    dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
+) -> Iterator[tuple[JsonPath, str, str]]:
     params = signature.parameters
-    positional = [p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    positional = [
+        p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
     takes_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
     takes_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
     function = dotted.rsplit(".", 1)[-1]
     if arg_count > len(positional) and not takes_varargs:
-        yield ("op_args",), f"{function}() takes {len(positional)} positional argument(s), " \
-            f"op_args gives {arg_count}", ""
+        yield (
+            ("op_args",),
+            f"{function}() takes {len(positional)} positional argument(s), "
+            f"op_args gives {arg_count}",
+            "",
+        )
     filled = {p.name for p in positional[:arg_count]}
-    meant: set[str] = set()  # parameters a misspelled key stands for: missing them is the same mistake
+    meant: set[str] = (
+        set()
+    )  # parameters a misspelled key stands for: missing them is the same mistake
     for key in kwargs:
         if key in filled:
             yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
         elif key not in params and not takes_kwargs:
             meant.update(close_matches(key, params, n=1))
-            yield ("op_kwargs", key), f"{function}() has no parameter '{key}'", did_you_mean(key, params)
-    missing = [p.name for p in params.values() if p.default is p.empty and p.kind not in (
-        p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in filled | set(kwargs) | CONTEXT_KEYS | meant]
+            yield (
+                ("op_kwargs", key),
+                f"{function}() has no parameter '{key}'",
+                did_you_mean(key, params),
+            )
+    missing = [
+        p.name
+        for p in params.values()
+        if p.default is p.empty
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        and p.name not in filled | set(kwargs) | CONTEXT_KEYS | meant
+    ]
     if missing:
         names = ", ".join(f"'{name}'" for name in missing)
-        yield ("op_kwargs",), f"{function}() needs {names}, which op_args/op_kwargs do not give", \
-            "add " + ", ".join(f"'{name}: ...'" for name in missing) + " under op_kwargs"
+        yield (
+            ("op_kwargs",),
+            f"{function}() needs {names}, which op_args/op_kwargs do not give",
+            "add " + ", ".join(f"'{name}: ...'" for name in missing) + " under op_kwargs",
+        )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dagforge.expand import ExpandedDag
+from dagforge.language.removed import REMOVED
 from dagforge.problems import Problem
 
 Version = tuple[int, ...]
@@ -30,22 +31,55 @@ class Feature:
     since: Version = (0,)
     until: Version | None = None
     hint: str = ""
-    package_until: Version | None = None  # before this version it also needs an extra package (a warning)
+    package_until: Version | None = (
+        None  # before this version it also needs an extra package (a warning)
+    )
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("fail_fast", "dag_key", since=(3, 0), hint="remove it, or stop the run with a failing task's trigger rule"),
+    Feature(
+        "fail_fast",
+        "dag_key",
+        since=(3, 0),
+        hint="remove it, or stop the run with a failing task's trigger rule",
+    ),
     Feature("disable_bundle_versioning", "dag_key", since=(3, 0), hint="remove it on Airflow 2"),
-    Feature("schedule_interval", "dag_key", until=(3, 0), hint="use 'schedule'"),
-    Feature("concurrency", "dag_key", until=(3, 0), hint="use 'max_active_tasks'"),
-    Feature("default_view", "dag_key", until=(3, 0), hint="remove it: the Airflow 3 UI has no default view"),
-    Feature("orientation", "dag_key", until=(3, 0), hint="remove it: the Airflow 3 UI has no graph orientation"),
-    Feature("airflow.sdk.", "import", since=(3, 0), hint="on Airflow 2 import from airflow.models / airflow.datasets"),
-    Feature("airflow.timetables.assets.", "import", since=(3, 0), hint="on Airflow 2 use a Dataset schedule"),
-    Feature("airflow.datasets.", "import", until=(3, 0), hint="Datasets became Assets: use airflow.sdk.Asset"),
-    Feature("airflow.providers.standard.", "import", since=(2, 10), package_until=(3, 0),
-            hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
-                 "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in"),
+    *(
+        Feature(
+            key,
+            "dag_key",
+            until=(3, 0),
+            hint=f"use '{r.rename}'" if r.rename else f"remove it: {r.drop}",
+        )
+        for key, r in REMOVED.items()
+        if r.airflow2 and r.level == "dag"
+    ),
+    Feature(
+        "airflow.sdk.",
+        "import",
+        since=(3, 0),
+        hint="on Airflow 2 import from airflow.models / airflow.datasets",
+    ),
+    Feature(
+        "airflow.timetables.assets.",
+        "import",
+        since=(3, 0),
+        hint="on Airflow 2 use a Dataset schedule",
+    ),
+    Feature(
+        "airflow.datasets.",
+        "import",
+        until=(3, 0),
+        hint="Datasets became Assets: use airflow.sdk.Asset",
+    ),
+    Feature(
+        "airflow.providers.standard.",
+        "import",
+        since=(2, 10),
+        package_until=(3, 0),
+        hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
+        "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in",
+    ),
 )
 
 
@@ -95,16 +129,19 @@ def features_used(config: dict[str, Any]) -> set[str]:
     strings = list(_strings(config))
     used = set()
     for feature in FEATURES:
-        if ((feature.where == "dag_key" and feature.name in config)
-                or (feature.where == "task_key" and feature.name in task_keys)
-                or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))):
+        if (
+            (feature.where == "dag_key" and feature.name in config)
+            or (feature.where == "task_key" and feature.name in task_keys)
+            or (feature.where == "import" and any(s.startswith(feature.name) for s in strings))
+        ):
             used.add(feature.name)
     return used
 
 
 def check_version(dags: Iterable[ExpandedDag], airflow_version: str) -> list[Problem]:
-    """An error for every DAG using a feature that cannot work on ``airflow_version``, and one warning
-    per feature that needs an extra package there (at its first DAG: the fix is project-wide)."""
+    """An error for every DAG using a feature that cannot work on ``airflow_version``, and one
+    warning per feature that needs an extra package there (at its first DAG: the fix is
+    project-wide)."""
     version = parse_version(airflow_version)
     problems: list[Problem] = []
     needing_package: dict[str, list[ExpandedDag]] = {}
@@ -124,7 +161,9 @@ def check_version(dags: Iterable[ExpandedDag], airflow_version: str) -> list[Pro
 
 
 def verdict(feature: Feature, version: Version) -> str | None:
-    """``"error"`` when the feature cannot work on ``version``, ``"warning"`` when it needs a package."""
+    """``"error"`` when the feature cannot work on ``version``, ``"warning"`` when it needs a
+    package.
+    """
     if not supported(feature, version):
         return "error"
     if feature.package_until and version < feature.package_until:
@@ -132,14 +171,30 @@ def verdict(feature: Feature, version: Version) -> str | None:
     return None
 
 
-def _problem(dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str, users: int = 1) -> Problem:
-    limits = [f"Airflow >= {_show(feature.since)}" if feature.since > (0,) else "",
-              f"Airflow < {_show(feature.until)}" if feature.until else ""]
+def _problem(
+    dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str, users: int = 1
+) -> Problem:
+    limits = [
+        f"Airflow >= {_show(feature.since)}" if feature.since > (0,) else "",
+        f"Airflow < {_show(feature.until)}" if feature.until else "",
+    ]
     needs = " and ".join(limit for limit in limits if limit)
     what = f"'{feature.name}'" + (" imports" if feature.where == "import" else "")
-    message = (f"DAG '{dag.dag_id}' uses {what}, which needs {needs}; the target is Airflow {airflow_version}"
-               if severity == "error" else
-               f"{users} DAG(s), first '{dag.dag_id}', use {what}: on Airflow {airflow_version} that needs an "
-               "extra package")
-    return Problem(dag.origin.file, dag.origin.line, 1, f"$.{dag.dag_id}", "airflow-version", message,
-                   feature.hint, severity)
+    message = (
+        f"DAG '{dag.dag_id}' uses {what}, which needs {needs}; the target is Airflow "
+        f"{airflow_version}"
+        if severity == "error"
+        else f"{users} DAG(s), first '{dag.dag_id}', use {what}: on Airflow {airflow_version} "
+        "that needs an "
+        "extra package"
+    )
+    return Problem(
+        dag.origin.file,
+        dag.origin.line,
+        1,
+        f"$.{dag.dag_id}",
+        "airflow-version",
+        message,
+        feature.hint,
+        severity,
+    )

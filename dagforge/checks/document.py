@@ -1,4 +1,6 @@
-"""Checks of a file as written that the schema cannot make: misspelled sections, Airflow 2 operator paths."""
+"""Checks of a file as written that the schema cannot make: misspelled sections, Airflow 2 operator
+paths.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +17,16 @@ SECTIONS = ("default", "templates")
 def deprecated_operator_paths(doc: Document) -> list[Problem]:
     """Airflow 2 import paths still work on Airflow 3 but warn on every parse; name the new path."""
     aliases = operator_aliases()
-    return [doc.problem(path, "operator-path-deprecated", f"'{value}' is an Airflow 2 import path, deprecated in "
-                        "Airflow 3", f"write '{aliases[value]}' (dagforge migrate does it)", severity="warning")
-            for path, value in _operators(doc)]
+    return [
+        doc.problem(
+            path,
+            "operator-path-deprecated",
+            f"'{value}' is an Airflow 2 import path, deprecated in Airflow 3",
+            f"write '{aliases[value]}' (dagforge migrate does it)",
+            severity="warning",
+        )
+        for path, value in _operators(doc)
+    ]
 
 
 def _operators(doc: Document) -> Iterator[tuple[JsonPath, str]]:
@@ -29,13 +38,22 @@ def _operators(doc: Document) -> Iterator[tuple[JsonPath, str]]:
 
 
 def misspelled_sections(doc: Document) -> list[Problem]:
-    """``defualt:`` or ``template:`` read as a DAG id: say what it is close to instead of "tasks missing"."""
+    """``defualt:`` or ``template:`` read as a DAG id: say what it is close to instead of "tasks
+    missing".
+    """
     problems = []
     for key, value in doc.data.items():
         if key in SECTIONS or not isinstance(value, dict) or "tasks" in value:
             continue
         match = difflib.get_close_matches(key, SECTIONS, n=1, cutoff=0.75)
         if match:
-            problems.append(doc.problem((key,), "unknown-key", f"unknown top-level key '{key}' (read as a DAG "
-                                        "without tasks)", f"did you mean '{match[0]}'?", key=True))
+            problems.append(
+                doc.problem(
+                    (key,),
+                    "unknown-key",
+                    f"unknown top-level key '{key}' (read as a DAG without tasks)",
+                    f"did you mean '{match[0]}'?",
+                    key=True,
+                )
+            )
     return problems

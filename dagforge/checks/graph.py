@@ -1,4 +1,6 @@
-"""The task graph of one expanded DAG: unique task ids, known dependencies and task groups, no cycles."""
+"""The task graph of one expanded DAG: unique task ids, known dependencies and task groups, no
+cycles.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ def tasks_of(config: Mapping[str, Any]) -> list[Task]:
     if isinstance(tasks, dict):
         return [(str(k), ("tasks", k), v) for k, v in tasks.items() if isinstance(v, dict)]
     if isinstance(tasks, list):
-        return [(str(t.get("task_id")), ("tasks", i), t) for i, t in enumerate(tasks)
-                if isinstance(t, dict) and isinstance(t.get("task_id"), str)]
+        return [
+            (str(t.get("task_id")), ("tasks", i), t)
+            for i, t in enumerate(tasks)
+            if isinstance(t, dict) and isinstance(t.get("task_id"), str)
+        ]
     return []
 
 
@@ -33,8 +38,13 @@ def _duplicates(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     seen: set[str] = set()
     for task_id, path, _ in tasks:
         if task_id in seen:
-            yield Finding(dag, (*path, "task_id"), "duplicate-task-id",
-                              f"task_id '{task_id}' is used twice in this DAG", "rename one of the tasks")
+            yield Finding(
+                dag,
+                (*path, "task_id"),
+                "duplicate-task-id",
+                f"task_id '{task_id}' is used twice in this DAG",
+                "rename one of the tasks",
+            )
         seen.add(task_id)
 
 
@@ -46,23 +56,38 @@ def _references(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
         deps = task.get("dependencies")
         for index, dep in enumerate(deps if isinstance(deps, list) else []):
             if dep not in ids and dep not in group_names:
-                yield Finding(dag, (*path, "dependencies", index), "unknown-dependency",
-                                  f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
-                                  did_you_mean(str(dep), ids - {task_id}))
+                yield Finding(
+                    dag,
+                    (*path, "dependencies", index),
+                    "unknown-dependency",
+                    f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
+                    did_you_mean(str(dep), ids - {task_id}),
+                )
         group = task.get("task_group_name")
         if isinstance(group, str) and group not in group_names:
-            yield Finding(dag, (*path, "task_group_name"), "unknown-task-group",
-                              f"task group '{group}' is not defined under task_groups",
-                              did_you_mean(group, group_names))
+            yield Finding(
+                dag,
+                (*path, "task_group_name"),
+                "unknown-task-group",
+                f"task group '{group}' is not defined under task_groups",
+                did_you_mean(group, group_names),
+            )
 
 
 def _cycles(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
-    upstream = {task_id: [d for d in (t.get("dependencies") or []) if isinstance(d, str)] for task_id, _, t in tasks}
+    upstream = {
+        task_id: [d for d in (t.get("dependencies") or []) if isinstance(d, str)]
+        for task_id, _, t in tasks
+    }
     paths = {task_id: path for task_id, path, _ in tasks}
     for cycle in find_cycles(upstream):
-        yield Finding(dag, (*paths[cycle[0]], "dependencies"), "dependency-cycle",
-                          f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
-                          "remove one of these dependencies")
+        yield Finding(
+            dag,
+            (*paths[cycle[0]], "dependencies"),
+            "dependency-cycle",
+            f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
+            "remove one of these dependencies",
+        )
 
 
 def find_cycles(upstream: Mapping[str, list[str]]) -> list[list[str]]:
@@ -74,7 +99,7 @@ def find_cycles(upstream: Mapping[str, list[str]]) -> list[list[str]]:
         state[node] = 1
         for dep in upstream.get(node, []):
             if state.get(dep) == 1:
-                cycles.append(trail[trail.index(dep):])
+                cycles.append(trail[trail.index(dep) :])
             elif dep in upstream and dep not in state:
                 visit(dep, [*trail, dep])
         state[node] = 2

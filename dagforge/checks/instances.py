@@ -1,4 +1,6 @@
-"""Template instances against their template: declared fields only, values of the declared type and form."""
+"""Template instances against their template: declared fields only, values of the declared type and
+form.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +15,12 @@ from dagforge.language.hints import did_you_mean
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
 
-_PYTHON_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "number": (int, float),
-                                              "boolean": (bool,)}
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
 
 
 @cache
@@ -26,10 +32,11 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
 
 
 def check_instances(doc: Document) -> list[Problem]:
-    """Every instance field of every template in ``doc``, checked against the template's parameters."""
+    """Every instance field of every template in ``doc``, checked against the template's
+    parameters."""
     templates = doc.data.get("templates") if isinstance(doc.data, dict) else None
     problems: list[Problem] = []
-    for name, template in (templates.items() if isinstance(templates, dict) else ()):
+    for name, template in templates.items() if isinstance(templates, dict) else ():
         if isinstance(template, dict) and isinstance(template.get("instances"), list):
             problems.extend(_check_template(doc, ("templates", name), template))
     return problems
@@ -44,7 +51,9 @@ def declared_fields(template: Mapping[str, Any]) -> dict[str, Any]:
     return {name: {} for name in sorted(used)}
 
 
-def _check_template(doc: Document, tpath: JsonPath, template: Mapping[str, Any]) -> Iterator[Problem]:
+def _check_template(
+    doc: Document, tpath: JsonPath, template: Mapping[str, Any]
+) -> Iterator[Problem]:
     declared = declared_fields(template)
     line = doc.mark((*tpath, "parameters") if "parameters" in template else tpath, key=True).line
     for index, instance in enumerate(template["instances"]):
@@ -55,32 +64,57 @@ def _check_template(doc: Document, tpath: JsonPath, template: Mapping[str, Any])
             if field == "dag":
                 continue
             if field not in declared:
-                yield doc.problem(path, "instance-unknown-field",
-                                  f"instance field '{field}' is not declared by the template (parameters at line "
-                                  f"{line})", did_you_mean(field, declared) or "declare it under parameters",
-                                  key=True)
+                yield doc.problem(
+                    path,
+                    "instance-unknown-field",
+                    f"instance field '{field}' is not declared by the template (parameters at line "
+                    f"{line})",
+                    did_you_mean(field, declared) or "declare it under parameters",
+                    key=True,
+                )
             else:
                 yield from _check_value(doc, path, value, declared[field], line)
 
 
-def _check_value(doc: Document, path: JsonPath, value: Any, spec: Mapping[str, Any], line: int) -> Iterator[Problem]:
+def _check_value(
+    doc: Document, path: JsonPath, value: Any, spec: Mapping[str, Any], line: int
+) -> Iterator[Problem]:
     kind = spec.get("type")
     written = doc.bool_traps.get(path)
     if isinstance(value, dict | list) or value is None:
         return  # the schema allows scalars only and has said so
     if written is not None and kind == "string":
-        yield doc.problem(path, "bool-trap", f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), "
-                          "but this field is text", f'quote it: "{written}"')
-    elif kind in _PYTHON_TYPES and (not isinstance(value, _PYTHON_TYPES[kind]) or
-                                    (kind != "boolean" and isinstance(value, bool))):
-        yield doc.problem(path, "instance-invalid-value", f"expected {kind}, got {json_type(value)} ({value!r})",
-                          f"the template declares '{path[-1]}' as {kind} (line {line})")
+        yield doc.problem(
+            path,
+            "bool-trap",
+            f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), "
+            "but this field is text",
+            f'quote it: "{written}"',
+        )
+    elif kind in _PYTHON_TYPES and (
+        not isinstance(value, _PYTHON_TYPES[kind])
+        or (kind != "boolean" and isinstance(value, bool))
+    ):
+        yield doc.problem(
+            path,
+            "instance-invalid-value",
+            f"expected {kind}, got {json_type(value)} ({value!r})",
+            f"the template declares '{path[-1]}' as {kind} (line {line})",
+        )
     elif isinstance(spec.get("pattern"), str) and not _matches(spec["pattern"], value):
-        yield doc.problem(path, "instance-invalid-value", f"{value!r} does not match {spec['pattern']}",
-                          f"the template requires this form for '{path[-1]}' (line {line})")
+        yield doc.problem(
+            path,
+            "instance-invalid-value",
+            f"{value!r} does not match {spec['pattern']}",
+            f"the template requires this form for '{path[-1]}' (line {line})",
+        )
     elif isinstance(spec.get("enum"), list) and value not in spec["enum"]:
-        yield doc.problem(path, "instance-invalid-value", f"{value!r} is not one of the allowed values",
-                          did_you_mean(str(value), map(str, spec["enum"])))
+        yield doc.problem(
+            path,
+            "instance-invalid-value",
+            f"{value!r} is not one of the allowed values",
+            did_you_mean(str(value), map(str, spec["enum"])),
+        )
 
 
 def _matches(pattern: str, value: Any) -> bool:

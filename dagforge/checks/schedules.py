@@ -7,11 +7,26 @@ from dagforge.expand import ExpandedDag
 
 
 def check_schedule_form(dag: ExpandedDag) -> list[Finding]:
-    """dag-factory 1.1 builds ``schedule: {datasets: [...]}`` on Airflow 2 only; on Airflow 3 the DAG fails."""
+    """dag-factory 1.1 builds ``schedule: {datasets: [...]}`` on Airflow 2 only; on Airflow 3 the
+    DAG fails.
+    """
     schedule = dag.config.get("schedule")
-    if not isinstance(schedule, dict) or set(schedule) != {"datasets"} or not isinstance(schedule["datasets"], list):
+    if (
+        not isinstance(schedule, dict)
+        or set(schedule) != {"datasets"}
+        or not isinstance(schedule["datasets"], list)
+    ):
         return []
     uris = ", ".join(f'"{uri}"' for uri in schedule["datasets"])
-    return [Finding(dag, ("schedule",), "asset-schedule-form", "dag-factory 1.1 turns `schedule: {datasets: [...]}` "
-                    "into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
-                    f"for Airflow 3 write `schedule: [{uris}]`", key=True, severity="warning")]
+    return [
+        Finding(
+            dag,
+            ("schedule",),
+            "asset-schedule-form",
+            "dag-factory 1.1 turns `schedule: {datasets: [...]}` "
+            "into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
+            f"for Airflow 3 write `schedule: [{uris}]`",
+            key=True,
+            severity="warning",
+        )
+    ]

@@ -11,18 +11,27 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from dagforge.language.hints import REMOVED_OPERATORS, close_matches, did_you_mean, removed_key
+from dagforge.language.hints import close_matches, did_you_mean
+from dagforge.language.removed import REMOVED_OPERATORS, removed_key
 from dagforge.language.values import format_duration
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
 
-_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object",
-               type(None): "null"}
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
 _GENERIC = {"required": "missing-key", "type": "wrong-type", "enum": "invalid-value"}
 _HINTS = {
     "invalid-duration": "use digits with d, h, m, s units, e.g. 30s, 5m, 1h30m",
     "invalid-date": "use YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS), e.g. 2024-03-01",
-    "invalid-cron": "five fields 'minute hour day month weekday' (e.g. '*/10 * * * *') or a preset such as @daily",
+    "invalid-cron": "five fields 'minute hour day month weekday' (e.g. '*/10 * * * *') or a "
+    "preset such as @daily",
     "invalid-callable": "a dotted path such as callables.who.process_country",
     "instance-invalid-value": "instance fields are plain values: text, numbers or true/false",
 }
@@ -33,11 +42,18 @@ def json_type(value: Any) -> str:
 
 
 def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
-    """The problems one schema error stands for (an ``additionalProperties`` error may name several keys)."""
+    """The problems one schema error stands for (an ``additionalProperties`` error may name several
+    keys).
+    """
     path: JsonPath = tuple(error.absolute_path)
     if _code(error, "") == "invalid-dag-id":  # a propertyNames error: the key is the instance
-        yield doc.problem((*path, str(error.instance)), "invalid-dag-id", f"'{error.instance}' is not a valid "
-                          "dag_id", "use letters, digits, '_', '.' and '-' only (at most 250)", key=True)
+        yield doc.problem(
+            (*path, str(error.instance)),
+            "invalid-dag-id",
+            f"'{error.instance}' is not a valid dag_id",
+            "use letters, digits, '_', '.' and '-' only (at most 250)",
+            key=True,
+        )
     elif error.validator == "additionalProperties":
         yield from _unknown_keys(doc, path, error)
     elif error.validator == "required":
@@ -63,10 +79,17 @@ def _unknown_keys(doc: Document, path: JsonPath, error: ValidationError) -> Iter
             continue  # one 0.x pair, one problem: the hint for the file key covers both
         removed = removed_key(key, instance[key], instance)
         if removed:
-            yield doc.problem((*path, key), "removed-key", f"'{key}' is {removed[0]}", removed[1], key=True)
+            yield doc.problem(
+                (*path, key), "removed-key", f"'{key}' is {removed[0]}", removed[1], key=True
+            )
         else:
-            yield doc.problem((*path, key), "unknown-key", f"unknown key '{key}'{_where(error)}",
-                              did_you_mean(key, allowed), key=True)
+            yield doc.problem(
+                (*path, key),
+                "unknown-key",
+                f"unknown key '{key}'{_where(error)}",
+                did_you_mean(key, allowed),
+                key=True,
+            )
 
 
 def _where(error: ValidationError) -> str:
@@ -76,21 +99,42 @@ def _where(error: ValidationError) -> str:
 
 def _missing(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
-    return doc.problem(path, "missing-key", f"missing required key '{missing}'{_where(error)}",
-                       f"add '{missing}: ...' here", key=True)
+    return doc.problem(
+        path,
+        "missing-key",
+        f"missing required key '{missing}'{_where(error)}",
+        f"add '{missing}: ...' here",
+        key=True,
+    )
 
 
 def _wrong_type(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
-    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected = (
+        error.validator_value
+        if isinstance(error.validator_value, list)
+        else [error.validator_value]
+    )
     written = doc.bool_traps.get(path)
     if written is not None and "string" in expected:
-        return doc.problem(path, "bool-trap", f"{written} was read as the boolean {str(error.instance).lower()} "
-                           "(YAML 1.1), but text is expected here", f'quote it: "{written}"')
+        return doc.problem(
+            path,
+            "bool-trap",
+            f"{written} was read as the boolean {str(error.instance).lower()} "
+            "(YAML 1.1), but text is expected here",
+            f'quote it: "{written}"',
+        )
     code = _code(error, "wrong-type")
     code = "wrong-type" if code in ("unknown-key", "missing-key") else code
-    hint = _seconds_hint(path, error.instance) if code == "invalid-duration" else _HINTS.get(code, "")
-    return doc.problem(path, code, f"expected {' or '.join(map(str, expected))}, got {json_type(error.instance)} "
-                       f"({error.instance!r})", hint)
+    hint = (
+        _seconds_hint(path, error.instance) if code == "invalid-duration" else _HINTS.get(code, "")
+    )
+    return doc.problem(
+        path,
+        code,
+        f"expected {' or '.join(map(str, expected))}, got {json_type(error.instance)} "
+        f"({error.instance!r})",
+        hint,
+    )
 
 
 def _seconds_hint(path: JsonPath, value: Any) -> str:
@@ -103,12 +147,24 @@ def _enum(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     code, value = _code(error, "invalid-value"), error.instance
     allowed = [str(v) for v in error.validator_value]
     if code == "unsafe-type":
-        return doc.problem(path, code, f"__type__ '{value}' is not allowed: dagforge never imports arbitrary "
-                           "classes from config", "allowed: datetime, timedelta, Assets/Datasets and Airflow "
-                           "timetables (see docs/config-reference.md)")
+        return doc.problem(
+            path,
+            code,
+            f"__type__ '{value}' is not allowed: dagforge never imports arbitrary "
+            "classes from config",
+            "allowed: datetime, timedelta, Assets/Datasets and Airflow "
+            "timetables (see docs/config-reference.md)",
+        )
     if code == "unknown-operator":
-        return doc.problem(path, code, f"operator '{value}' is not allow-listed", _operator_hint(str(value), allowed))
-    return doc.problem(path, code, f"{value!r} is not one of the allowed values", did_you_mean(str(value), allowed))
+        return doc.problem(
+            path,
+            code,
+            f"operator '{value}' is not allow-listed",
+            _operator_hint(str(value), allowed),
+        )
+    return doc.problem(
+        path, code, f"{value!r} is not one of the allowed values", did_you_mean(str(value), allowed)
+    )
 
 
 def _operator_hint(value: str, allowed: list[str]) -> str:
@@ -116,7 +172,11 @@ def _operator_hint(value: str, allowed: list[str]) -> str:
         return f"removed in Airflow 3: use {REMOVED_OPERATORS[value]}"
     same_class = [a for a in allowed if a.rsplit(".", 1)[-1] == value.rsplit(".", 1)[-1]]
     matches = same_class[:1] or close_matches(value, allowed, n=1)
-    return f"did you mean '{matches[0]}'?" if matches else "see docs/config-reference.md for the allowed operators"
+    return (
+        f"did you mean '{matches[0]}'?"
+        if matches
+        else "see docs/config-reference.md for the allowed operators"
+    )
 
 
 def _value(doc: Document, path: JsonPath, error: ValidationError) -> Problem:

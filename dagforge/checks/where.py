@@ -34,7 +34,9 @@ def _known(doc: Document, path: JsonPath) -> bool:
 
 
 def locate(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
-    """One problem per finding, or per group of instances sharing a finding of their template's body."""
+    """One problem per finding, or per group of instances sharing a finding of their template's
+    body.
+    """
     problems: list[Problem] = []
     shared: dict[tuple[object, ...], list[Finding]] = {}
     for found in findings:
@@ -42,7 +44,14 @@ def locate(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
         if origin.template_path is None or _known(doc, (*origin.path, "dag", *found.cpath)):
             problems.append(_own_line(doc, found))
         else:
-            group = (origin.template_path, found.cpath, found.code, found.message, found.hint, found.severity)
+            group = (
+                origin.template_path,
+                found.cpath,
+                found.code,
+                found.message,
+                found.hint,
+                found.severity,
+            )
             shared.setdefault(group, []).append(found)
     problems.extend(_from_template(doc, group) for group in shared.values())
     return problems
@@ -52,19 +61,42 @@ def _own_line(doc: Document, found: Finding) -> Problem:
     origin = found.dag.origin
     if origin.template_path is None:
         path = (*origin.path, *found.cpath)
-        return doc.problem(path if _known(doc, path) else origin.path, found.code, found.message, found.hint,
-                           key=found.key, severity=found.severity)
-    return doc.problem((*origin.path, "dag", *found.cpath), found.code,
-                       f"{found.message} (in DAG '{found.dag.dag_id}')", found.hint, key=found.key,
-                       severity=found.severity)
+        return doc.problem(
+            path if _known(doc, path) else origin.path,
+            found.code,
+            found.message,
+            found.hint,
+            key=found.key,
+            severity=found.severity,
+        )
+    return doc.problem(
+        (*origin.path, "dag", *found.cpath),
+        found.code,
+        f"{found.message} (in DAG '{found.dag.dag_id}')",
+        found.hint,
+        key=found.key,
+        severity=found.severity,
+    )
 
 
 def _from_template(doc: Document, group: list[Finding]) -> Problem:
     first = group[0]
     origin = first.dag.origin
     in_template = (*(origin.template_path or ()), "dag", *first.cpath)
-    line = doc.mark(in_template, key=first.key).line if _known(doc, in_template) else origin.template_line
-    which = f"DAG '{first.dag.dag_id}'" if len(group) == 1 else \
-        f"{len(group)} DAGs, first '{first.dag.dag_id}',"
-    return doc.problem(origin.path, first.code, f"{first.message} (in {which} from the template at line {line})",
-                       first.hint, severity=first.severity)
+    line = (
+        doc.mark(in_template, key=first.key).line
+        if _known(doc, in_template)
+        else origin.template_line
+    )
+    which = (
+        f"DAG '{first.dag.dag_id}'"
+        if len(group) == 1
+        else f"{len(group)} DAGs, first '{first.dag.dag_id}',"
+    )
+    return doc.problem(
+        origin.path,
+        first.code,
+        f"{first.message} (in {which} from the template at line {line})",
+        first.hint,
+        severity=first.severity,
+    )

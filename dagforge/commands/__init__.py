@@ -12,9 +12,16 @@ from types import ModuleType
 
 
 def _discover() -> tuple[ModuleType, ...]:
-    modules = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)]
-    return tuple(sorted((m for m in modules if hasattr(m, "register")), key=lambda m: (getattr(m, "ORDER", 50),
-                                                                                      m.__name__)))
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+    ]
+    return tuple(
+        sorted(
+            (m for m in modules if hasattr(m, "register")),
+            key=lambda m: (getattr(m, "ORDER", 50), m.__name__),
+        )
+    )
 
 
 COMMANDS = _discover()

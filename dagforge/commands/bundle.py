@@ -1,4 +1,5 @@
-"""``dagforge bundle``: write the MWAA deployment tree (dags/, requirements/, startup/, manifest)."""
+"""``dagforge bundle``: write the MWAA deployment tree (dags/, requirements/, startup/,
+manifest)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,45 @@ ORDER = 60
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "bundle", help="write the MWAA deployment bundle (dags, requirements, startup script, manifest)",
-        description="Copy the loader, configs, schemas and only the modules the DAGs import into OUT/dags, "
-                    "write OUT/requirements/requirements.txt and OUT/startup/startup.sh, then import OUT/dags "
-                    "alone with real Airflow and record the DAG count and parse time in OUT/manifest.json.")
-    parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)")
-    parser.add_argument("--out", type=Path, default=Path("build/mwaa"), help="output folder (default: %(default)s)")
-    parser.add_argument("--airflow-version", default=MWAA_AIRFLOW, help="MWAA Airflow version (default: %(default)s)")
-    parser.add_argument("--no-measure", action="store_true", help="skip the Airflow import and parse timing")
+        "bundle",
+        help="write the MWAA deployment bundle (dags, requirements, startup script, manifest)",
+        description="Copy the loader, configs, schemas and only the modules the DAGs import into "
+        "OUT/dags, "
+        "write OUT/requirements/requirements.txt and OUT/startup/startup.sh, then import OUT/dags "
+        "alone with real Airflow and record the DAG count and parse time in OUT/manifest.json.",
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("build/mwaa"), help="output folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--airflow-version",
+        default=MWAA_AIRFLOW,
+        help="MWAA Airflow version (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-measure", action="store_true", help="skip the Airflow import and parse timing"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    options = BundleOptions(args.project_dir, args.out, args.airflow_version, measure=not args.no_measure)
+    options = BundleOptions(
+        args.project_dir, args.out, args.airflow_version, measure=not args.no_measure
+    )
     manifest = build_bundle(options)
-    parsed = (f"{manifest.dag_count} DAGs, parsed in {manifest.parse_seconds:.2f} s "
-              f"(MWAA limit {manifest.dagbag_import_timeout} s)" if manifest.parse_seconds is not None
-              else "not measured")
-    print(f"wrote {args.out}/ for MWAA {manifest.airflow_version} (Python {manifest.python_version}): "
-          f"{len(manifest.files)} files; {parsed}", file=sys.stderr)
+    parsed = (
+        f"{manifest.dag_count} DAGs, parsed in {manifest.parse_seconds:.2f} s "
+        f"(MWAA limit {manifest.dagbag_import_timeout} s)"
+        if manifest.parse_seconds is not None
+        else "not measured"
+    )
+    print(
+        f"wrote {args.out}/ for MWAA {manifest.airflow_version} (Python "
+        f"{manifest.python_version}): "
+        f"{len(manifest.files)} files; {parsed}",
+        file=sys.stderr,
+    )
     return 0

@@ -12,14 +12,25 @@ DOCS = Path("docs") / "callables-reference.md"
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "callables", help="list the callables configs may name, with their signatures",
+        "callables",
+        help="list the callables configs may name, with their signatures",
         description="List every function the allow-listed packages export in __all__ (what "
-                    "`python_callable:` may name), or print/check its generated Markdown reference.")
-    parser.add_argument("--package", action="append", dest="packages", metavar="PACKAGE",
-                        help="an allowed package (repeatable; default: callables)")
+        "`python_callable:` may name), or print/check its generated Markdown reference.",
+    )
+    parser.add_argument(
+        "--package",
+        action="append",
+        dest="packages",
+        metavar="PACKAGE",
+        help="an allowed package (repeatable; default: callables)",
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--markdown", action="store_true", help=f"print the Markdown reference ({DOCS})")
-    mode.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the reference")
+    mode.add_argument(
+        "--markdown", action="store_true", help=f"print the Markdown reference ({DOCS})"
+    )
+    mode.add_argument(
+        "--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the reference"
+    )
     parser.set_defaults(func=run)
 
 
@@ -31,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
         if current != reference_markdown(infos):
-            sys.stderr.write(f"{args.check} is out of date: run dagforge callables --markdown > {args.check}\n")
+            sys.stderr.write(
+                f"{args.check} is out of date: run dagforge callables --markdown > {args.check}\n"
+            )
             return 1
         return 0
     if args.markdown:

@@ -15,13 +15,25 @@ ORDER = 45
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "compat", help="report config features that do not work on a given Airflow version",
-        description="Expand the configs (no Airflow needed) and check every DAG against dagforge's table of "
-                    "features per Airflow version (dagforge/checks/compat.py): keys removed in Airflow 3, Airflow 3-only "
-                    "keys and schedules, imports that moved. Exit 1 when a DAG cannot work on that version.")
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path(CONFIGS_DIR_NAME)], metavar="PATH",
-                        help=f"config files or folders (default: {CONFIGS_DIR_NAME})")
-    parser.add_argument("--airflow-version", required=True, help="target Airflow version, e.g. 2.11.2")
+        "compat",
+        help="report config features that do not work on a given Airflow version",
+        description="Expand the configs (no Airflow needed) and check every DAG against "
+        "dagforge's table of "
+        "features per Airflow version (dagforge/checks/compat.py): keys removed in Airflow 3, "
+        "Airflow 3-only "
+        "keys and schedules, imports that moved. Exit 1 when a DAG cannot work on that version.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(CONFIGS_DIR_NAME)],
+        metavar="PATH",
+        help=f"config files or folders (default: {CONFIGS_DIR_NAME})",
+    )
+    parser.add_argument(
+        "--airflow-version", required=True, help="target Airflow version, e.g. 2.11.2"
+    )
     parser.set_defaults(func=run)
 
 
@@ -32,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.format())
     errors = sum(p.severity == "error" for p in problems)
-    print(f"Airflow {args.airflow_version}: {len(dags)} DAG(s), {errors} error(s), "
-          f"{len(problems) - errors} warning(s)", file=sys.stderr)
+    print(
+        f"Airflow {args.airflow_version}: {len(dags)} DAG(s), {errors} error(s), "
+        f"{len(problems) - errors} warning(s)",
+        file=sys.stderr,
+    )
     return 1 if errors else 0

@@ -16,22 +16,40 @@ ORDER = 90
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "demo", help="run every DAG against a local S3 with sample data and print the outputs",
-        description="Start a local S3 (moto server on loopback), seed WHO-format data, build every DAG "
-                    "from the configs with real Airflow, run each one, print what they produced.")
-    parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)")
-    parser.add_argument("--home", type=Path, default=None,
-                        help="AIRFLOW_HOME for the demo (default: PROJECT/.dagforge/demo)")
-    parser.add_argument("--bucket", default="dagforge-demo", help="bucket in the local S3 (default: %(default)s)")
+        "demo",
+        help="run every DAG against a local S3 with sample data and print the outputs",
+        description="Start a local S3 (moto server on loopback), seed WHO-format data, build "
+        "every DAG "
+        "from the configs with real Airflow, run each one, print what they produced.",
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="AIRFLOW_HOME for the demo (default: PROJECT/.dagforge/demo)",
+    )
+    parser.add_argument(
+        "--bucket", default="dagforge-demo", help="bucket in the local S3 (default: %(default)s)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address of the local S3")
-    parser.add_argument("--port", type=int, default=0, help="port of the local S3 (default: a free one)")
-    parser.add_argument("--logical-date", default="2024-03-01", help="logical date of every run (YYYY-MM-DD)")
-    parser.add_argument("--days", type=int, default=sampledata.Spec.days, help="days of sample data")
+    parser.add_argument(
+        "--port", type=int, default=0, help="port of the local S3 (default: a free one)"
+    )
+    parser.add_argument(
+        "--logical-date", default="2024-03-01", help="logical date of every run (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--days", type=int, default=sampledata.Spec.days, help="days of sample data"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    # Airflow 3 and dag-factory warn about their own deprecated imports on every run; not ours to fix.
+    # Airflow 3 and dag-factory warn about their own deprecated imports on every run; not ours to
+    # fix.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)  # Airflow's DeprecatedImportWarning
     warnings.filterwarnings("ignore", message=".*deprecated.*", category=UserWarning)
@@ -40,14 +58,25 @@ def run(args: argparse.Namespace) -> int:
 
     project = args.project_dir.resolve()
     when = datetime.strptime(args.logical_date, "%Y-%m-%d").replace(tzinfo=UTC)
-    options = DemoOptions(project, args.home or project / ".dagforge" / "demo", args.bucket, args.host,
-                          args.port, when, sampledata.Spec(days=args.days))
-    result = run_demo(options, progress=lambda line: print(f"demo: {line}", file=sys.stderr, flush=True))
+    options = DemoOptions(
+        project,
+        args.home or project / ".dagforge" / "demo",
+        args.bucket,
+        args.host,
+        args.port,
+        when,
+        sampledata.Spec(days=args.days),
+    )
+    result = run_demo(
+        options, progress=lambda line: print(f"demo: {line}", file=sys.stderr, flush=True)
+    )
     print("WHO per country (who_split -> who_country_*):")
     print(format_table(result.summaries))
     print("\nIngestion per source (landing -> raw):")
     print(format_sources_table(result.ingested))
     check(result)
-    print(f"\nall {len(result.runs)} DAGs succeeded; {len(result.summaries)} country outputs and "
-          f"{len(result.ingested)} ingestion runs read back from s3://{options.bucket}/")
+    print(
+        f"\nall {len(result.runs)} DAGs succeeded; {len(result.summaries)} country outputs and "
+        f"{len(result.ingested)} ingestion runs read back from s3://{options.bucket}/"
+    )
     return 0

@@ -14,19 +14,27 @@ ORDER = 20
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("list", help="list every dag_id with its source file:line",
-                                   description="List the DAGs the configs define. Exit 1 when a file has problems "
-                                               "(its DAGs are listed, marked 'invalid').")
+    parser = subparsers.add_parser(
+        "list",
+        help="list every dag_id with its source file:line",
+        description="List the DAGs the configs define. Exit 1 when a file has problems "
+        "(its DAGs are listed, marked 'invalid').",
+    )
     add_paths(parser)
     parser.set_defaults(func=run)
 
 
 def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:
-    return f"{dag.dag_id:<{width}}  {dag.origin.describe()}{'' if ok else '  (invalid: run dagforge validate)'}"
+    status = "" if ok else "  (invalid: run dagforge validate)"
+    return f"{dag.dag_id:<{width}}  {dag.origin.describe()}{status}"
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES)
+    result = load_project(
+        existing_paths(args),
+        args.root,
+        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
+    )
     rows = [(dag, file.ok) for file in result.files for dag in file.dags]
     width = max((len(dag.dag_id) for dag, _ in rows), default=0)
     sys.stdout.write("".join(format_row(dag, width, ok) + "\n" for dag, ok in rows))

@@ -21,22 +21,50 @@ DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "local-runner", help="run the MWAA bundle locally: aws/amazon-mwaa-docker-images, or Airflow without Docker",
-        description="With a Docker engine (and --docker auto|always): run build/mwaa in aws/amazon-mwaa-docker-images "
-                    f"via {DOCKER_SCRIPT}. Without one: serve the bundle with Airflow's api-server, scheduler, "
-                    "dag-processor and triggerer on loopback, with MWAA's parse settings and a seeded local S3.")
-    parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)")
-    parser.add_argument("--home", type=Path, default=None,
-                        help="state folder (default: PROJECT/.dagforge/local-runner)")
-    parser.add_argument("--host", default=LOOPBACK, help="loopback address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8080, help="UI and REST API port; 0 = a free one (default: 8080)")
-    parser.add_argument("--s3-port", type=int, default=0, help="local S3 port (default: a free one)")
-    parser.add_argument("--docker", choices=("auto", "always", "never"), default="auto",
-                        help="serve with the MWAA Docker images when a Docker engine answers (default: auto; "
-                             "--smoke always runs without Docker)")
-    parser.add_argument("--smoke", metavar="DAG_ID", default=None,
-                        help="start, wait for every DAG to parse, trigger DAG_ID (after the DAGs producing "
-                             "its assets) via the REST API, wait for success, stop (exit 0 on success)")
+        "local-runner",
+        help="run the MWAA bundle locally: aws/amazon-mwaa-docker-images, or Airflow without "
+        "Docker",
+        description="With a Docker engine (and --docker auto|always): run build/mwaa in "
+        "aws/amazon-mwaa-docker-images "
+        f"via {DOCKER_SCRIPT}. Without one: serve the bundle with Airflow's api-server, scheduler, "
+        "dag-processor and triggerer on loopback, with MWAA's parse settings and a seeded local "
+        "S3.",
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="state folder (default: PROJECT/.dagforge/local-runner)",
+    )
+    parser.add_argument(
+        "--host", default=LOOPBACK, help="loopback address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8080,
+        help="UI and REST API port; 0 = a free one (default: 8080)",
+    )
+    parser.add_argument(
+        "--s3-port", type=int, default=0, help="local S3 port (default: a free one)"
+    )
+    parser.add_argument(
+        "--docker",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="serve with the MWAA Docker images when a Docker engine answers (default: auto; "
+        "--smoke always runs without Docker)",
+    )
+    parser.add_argument(
+        "--smoke",
+        metavar="DAG_ID",
+        default=None,
+        help="start, wait for every DAG to parse, trigger DAG_ID (after the DAGs producing "
+        "its assets) via the REST API, wait for success, stop (exit 0 on success)",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per smoke step")
     parser.set_defaults(func=run)
 
@@ -44,22 +72,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     if args.host not in (LOOPBACK, "localhost", "::1") and not args.host.startswith("127."):
-        raise UsageError(f"refusing to listen on {args.host}: the local runner is for loopback only")
+        raise UsageError(
+            f"refusing to listen on {args.host}: the local runner is for loopback only"
+        )
     project = args.project_dir.resolve()
-    # The smoke run drives the REST API of the Docker-free runner; the Docker path is interactive only.
+    # The smoke run drives the REST API of the Docker-free runner; the Docker path is interactive
+    # only.
     if not args.smoke and (args.docker == "always" or (args.docker == "auto" and docker_engine())):
         command = ["bash", str(project / DOCKER_SCRIPT), "start"]
         os.execvp(command[0], command)  # the script owns the Docker path from here
     _stop_on_signals()
-    options = RunnerOptions(project, (args.home or project / ".dagforge" / "local-runner").resolve(), args.host,
-                            args.port, args.s3_port, schedule=not args.smoke,
-                            parse_interval=5 if args.smoke else 30)
-    return _smoke(options, args.smoke, args.timeout) if args.smoke else _serve(options, args.timeout)
+    options = RunnerOptions(
+        project,
+        (args.home or project / ".dagforge" / "local-runner").resolve(),
+        args.host,
+        args.port,
+        args.s3_port,
+        schedule=not args.smoke,
+        parse_interval=5 if args.smoke else 30,
+    )
+    return (
+        _smoke(options, args.smoke, args.timeout) if args.smoke else _serve(options, args.timeout)
+    )
 
 
 def _stop_on_signals() -> None:
     """Ctrl-C and SIGTERM (a CI cancel, ``kill``) unwind the runner, which stops what it started.
     Set explicitly: a process started in the background inherits an ignored SIGINT."""
+
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -82,14 +122,27 @@ def _smoke(options: RunnerOptions, dag_id: str, timeout: float) -> int:
 
 def _serve(options: RunnerOptions, timeout: float) -> int:
     with running(options, _progress) as runner:
-        waited = wait_until(lambda: all_parsed(runner.api(), runner.expected_dag_ids), timeout,
-                            "the DAG processor did not parse every DAG", runner, "dag-processor")
+        waited = wait_until(
+            lambda: all_parsed(runner.api(), runner.expected_dag_ids),
+            timeout,
+            "the DAG processor did not parse every DAG",
+            runner,
+            "dag-processor",
+        )
         _progress(f"all {len(runner.expected_dag_ids)} DAGs parsed after {waited:.0f} s")
-        print(f"\nAirflow UI and REST API: {runner.url}/  (login: {options.user} / {options.password})\n"
-              f"DAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} (bucket {options.bucket})\n"
-              "Ctrl-C stops everything.", flush=True)
+        print(
+            f"\nAirflow UI and REST API: {runner.url}/  (login: {options.user} / "
+            f"{options.password})\n"
+            f"DAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} (bucket "
+            f"{options.bucket})\n"
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
         while all(proc.poll() is None for proc in runner.processes.values()):
             time.sleep(1)
         exited = [name for name, proc in runner.processes.items() if proc.poll() is not None]
-        print(f"{', '.join(exited)} exited; stopping. Last lines:\n{runner.log_tail(exited[0])}", file=sys.stderr)
+        print(
+            f"{', '.join(exited)} exited; stopping. Last lines:\n{runner.log_tail(exited[0])}",
+            file=sys.stderr,
+        )
     return 1

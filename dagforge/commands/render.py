@@ -16,15 +16,22 @@ ORDER = 30
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("render", help="print the expanded dag-factory config of one DAG",
-                                   description="Print the fully expanded, plain dag-factory YAML of DAG_ID.")
+    parser = subparsers.add_parser(
+        "render",
+        help="print the expanded dag-factory config of one DAG",
+        description="Print the fully expanded, plain dag-factory YAML of DAG_ID.",
+    )
     parser.add_argument("dag_id", metavar="DAG_ID")
     add_paths(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(existing_paths(args), args.root, callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES)
+    result = load_project(
+        existing_paths(args),
+        args.root,
+        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
+    )
     for file in result.files:
         for dag in file.dags:
             if dag.dag_id == args.dag_id:
@@ -33,4 +40,6 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(render_dag(dag))
                 return 0
     known = [dag.dag_id for file in result.files for dag in file.dags]
-    raise UsageError(f"no DAG '{args.dag_id}' in the configs. {did_you_mean(args.dag_id, known)}".strip())
+    raise UsageError(
+        f"no DAG '{args.dag_id}' in the configs. {did_you_mean(args.dag_id, known)}".strip()
+    )

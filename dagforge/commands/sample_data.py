@@ -13,25 +13,39 @@ ORDER = 90
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "sample-data", help="write WHO-format sample data (with the real file's traps)",
+        "sample-data",
+        help="write WHO-format sample data (with the real file's traps)",
         description="Write deterministic WHO COVID-19 daily data. Default: the demo size. "
-                    "Real size for benchmarks: --rows 450000 --countries 237.")
-    parser.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for stdout)")
+        "Real size for benchmarks: --rows 450000 --countries 237.",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="CSV file to write ('-' for stdout)"
+    )
     parser.add_argument("--rows", type=int, default=None, help="about this many rows in all")
-    parser.add_argument("--countries", type=int, default=sampledata.Spec.countries,
-                        help="number of areas, 'Other' included (default: %(default)s)")
+    parser.add_argument(
+        "--countries",
+        type=int,
+        default=sampledata.Spec.countries,
+        help="number of areas, 'Other' included (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=sampledata.Spec.seed, help="random seed")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = (sampledata.Spec.for_rows(args.rows, args.countries, args.seed) if args.rows
-            else sampledata.Spec(countries=args.countries, seed=args.seed))
+    spec = (
+        sampledata.Spec.for_rows(args.rows, args.countries, args.seed)
+        if args.rows
+        else sampledata.Spec(countries=args.countries, seed=args.seed)
+    )
     data = sampledata.csv_bytes(spec)
     if str(args.out) == "-":
         sys.stdout.buffer.write(data)
     else:
         args.out.write_bytes(data)
         rows = data.count(b"\n") - 1
-        print(f"wrote {args.out}: {rows} rows, {spec.countries} areas, {len(data) / 1e6:.1f} MB", file=sys.stderr)
+        print(
+            f"wrote {args.out}: {rows} rows, {spec.countries} areas, {len(data) / 1e6:.1f} MB",
+            file=sys.stderr,
+        )
     return 0

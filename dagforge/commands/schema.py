@@ -14,7 +14,6 @@ ORDER = 60
 DOCS_FILE = PACKAGE_DIR.parent / "docs" / "config-reference.md"
 
 
-
 class StaleError(DagforgeError):
     """A generated file differs from what its generator produces now."""
 
@@ -25,25 +24,40 @@ class StaleError(DagforgeError):
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "schema", help="print, write or check the JSON Schema and docs/config-reference.md",
-        description="The schema is composed from schemas/operators.json (operator signatures read from Airflow "
-                    "by `python -m dagforge.language.schemagen.introspect`).")
+        "schema",
+        help="print, write or check the JSON Schema and docs/config-reference.md",
+        description="The schema is composed from schemas/operators.json (operator signatures "
+        "read from Airflow "
+        "by `python -m dagforge.language.schemagen.introspect`).",
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 when the committed schema or docs are stale")
-    mode.add_argument("--write", action="store_true", help="regenerate the schema and docs/config-reference.md")
-    mode.add_argument("--docs", action="store_true", help="print the Markdown reference instead of the schema")
+    mode.add_argument(
+        "--check", action="store_true", help="exit 1 when the committed schema or docs are stale"
+    )
+    mode.add_argument(
+        "--write", action="store_true", help="regenerate the schema and docs/config-reference.md"
+    )
+    mode.add_argument(
+        "--docs", action="store_true", help="print the Markdown reference instead of the schema"
+    )
     parser.set_defaults(func=run)
 
 
 def generated() -> dict[Path, str]:
     """Each generated file and the text it should hold."""
     registry = compose.load_registry(SCHEMAS_DIR)
-    return {SCHEMAS_DIR / SCHEMA_FILE: compose.render(registry), DOCS_FILE: docs.render(compose.compose(registry))}
+    return {
+        SCHEMAS_DIR / SCHEMA_FILE: compose.render(registry),
+        DOCS_FILE: docs.render(compose.compose(registry)),
+    }
 
 
 def stale_files() -> list[Path]:
-    return [path for path, text in generated().items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    return [
+        path
+        for path, text in generated().items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -78,8 +78,10 @@ def seed(s3: LocalS3, bucket: str, spec: sampledata.Spec, progress: Progress) ->
     data = sampledata.csv_bytes(spec)
     s3io.put(hook, bucket, WHO_SOURCE_KEY, data)
     row_count = data.count(b"\n") - 1
-    progress(f"seeded s3://{bucket}/{WHO_SOURCE_KEY}: {row_count} rows, "
-             f"{spec.countries} areas, {len(data) / 1e6:.1f} MB")
+    progress(
+        f"seeded s3://{bucket}/{WHO_SOURCE_KEY}: {row_count} rows, "
+        f"{spec.countries} areas, {len(data) / 1e6:.1f} MB"
+    )
 
 
 def seed_landing(bucket: str, logical_date: datetime, rows: int, progress: Progress) -> None:
@@ -109,12 +111,16 @@ def _asset_uris(item: Any) -> set[str]:
 def run_order(dags: dict[str, Any]) -> list[str]:
     """Every dag_id, each asset producer before the DAGs scheduled on its assets, else by name."""
     produces = {d: _asset_uris([t.outlets for t in dag.tasks]) for d, dag in dags.items()}
-    consumes = {d: _asset_uris(getattr(dag.timetable, "asset_condition", None)) for d, dag in dags.items()}
+    consumes = {
+        d: _asset_uris(getattr(dag.timetable, "asset_condition", None)) for d, dag in dags.items()
+    }
     waits = {d: {p for p in dags if p != d and produces[p] & consumes[d]} for d in dags}
     order: list[str] = []
     while len(order) < len(dags):
         ready = sorted(d for d in dags if d not in order and waits[d] <= set(order))
-        order.append(ready[0] if ready else sorted(set(dags) - set(order))[0])  # a cycle: run by name
+        order.append(
+            ready[0] if ready else sorted(set(dags) - set(order))[0]
+        )  # a cycle: run by name
     return order
 
 
@@ -122,14 +128,18 @@ def _build_and_run(options: DemoOptions, dags_folder: Path, progress: Progress) 
     result = DemoResult()
     imported = localairflow.import_dags(dags_folder)
     result.import_errors = imported.errors
-    progress(f"Airflow imported {len(imported.dags)} DAGs from {dags_folder} "
-             f"({len(imported.errors)} import errors)")
+    progress(
+        f"Airflow imported {len(imported.dags)} DAGs from {dags_folder} "
+        f"({len(imported.errors)} import errors)"
+    )
     order = run_order(imported.dags)
     for index, dag_id in enumerate(order, start=1):
         started = time.monotonic()
         result.runs[dag_id] = localairflow.run_dag(imported.dags[dag_id], options.logical_date)
-        progress(f"[{index}/{len(order)}] {dag_id}: {result.runs[dag_id]} "
-                 f"({time.monotonic() - started:.1f} s)")
+        progress(
+            f"[{index}/{len(order)}] {dag_id}: {result.runs[dag_id]} "
+            f"({time.monotonic() - started:.1f} s)"
+        )
     ds = options.logical_date.date().isoformat()
     expected = [key for dag in imported.dags.values() for key in expected_outputs(dag, ds)]
     result.summaries, missing = read_outputs(options.bucket)
@@ -167,7 +177,9 @@ def read_outputs(bucket: str) -> tuple[list[dict[str, Any]], list[str]]:
     from callables import s3 as s3io
 
     hook = s3io.hook()
-    keys = sorted(k for k in hook.list_keys(bucket_name=bucket) or [] if k.endswith("/summary.json"))
+    keys = sorted(
+        k for k in hook.list_keys(bucket_name=bucket) or [] if k.endswith("/summary.json")
+    )
     summaries = [{**json.loads(s3io.get(hook, bucket, key)), "summary_key": key} for key in keys]
     return summaries, absent(bucket, [s["rows_key"] for s in summaries])
 
@@ -186,15 +198,32 @@ def read_ingested(bucket: str, ds: str) -> tuple[list[dict[str, Any]], list[str]
 
 def _table(header: tuple[str, ...], lines: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-                     for row in [header, *lines])
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *lines]
+    )
 
 
 def format_table(summaries: list[dict[str, Any]]) -> str:
     """The per-country table the demo prints."""
     header = ("code", "country", "rows", "total_deaths", "last_report", "output")
-    return _table(header, [tuple(str(s.get(k, "")) for k in (
-        "country_code", "country", "rows", "total_deaths", "last_report_date", "rows_key")) for s in summaries])
+    return _table(
+        header,
+        [
+            tuple(
+                str(s.get(k, ""))
+                for k in (
+                    "country_code",
+                    "country",
+                    "rows",
+                    "total_deaths",
+                    "last_report_date",
+                    "rows_key",
+                )
+            )
+            for s in summaries
+        ],
+    )
 
 
 def format_sources_table(markers: list[dict[str, Any]]) -> str:
@@ -205,15 +234,27 @@ def format_sources_table(markers: list[dict[str, Any]]) -> str:
         parts = sorted(marker["parts"])
         dates = [part.rsplit("/", 2)[-2].split("=", 1)[-1] for part in parts]
         raw = parts[0].rsplit("/", 2)[0] + "/" if parts else ""
-        lines.append((str(marker["source"]), str(marker["rows"]), f"{len(parts)} ({', '.join(dates)})",
-                      str(marker["landing_key"]), raw))
+        lines.append(
+            (
+                str(marker["source"]),
+                str(marker["rows"]),
+                f"{len(parts)} ({', '.join(dates)})",
+                str(marker["landing_key"]),
+                raw,
+            )
+        )
     return _table(header, lines)
 
 
 def check(result: DemoResult) -> None:
     """Raise with every reason the demo did not fully succeed."""
-    reasons = [f"import error in {f}: {e.splitlines()[-1] if e else ''}" for f, e in result.import_errors.items()]
-    reasons += [f"DAG {dag_id} ended {state}" for dag_id, state in result.runs.items() if state != "success"]
+    reasons = [
+        f"import error in {f}: {e.splitlines()[-1] if e else ''}"
+        for f, e in result.import_errors.items()
+    ]
+    reasons += [
+        f"DAG {dag_id} ended {state}" for dag_id, state in result.runs.items() if state != "success"
+    ]
     reasons += [f"missing output s3 key {key}" for key in result.missing_outputs]
     if not result.runs:
         reasons.append("no DAG was built from dagfactory_configs/")

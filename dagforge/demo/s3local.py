@@ -39,8 +39,12 @@ class LocalS3:
 
     def connection_env(self, conn_id: str = "aws_default") -> dict[str, str]:
         """Environment that defines Airflow connection ``conn_id`` pointing at this server."""
-        conn = {"conn_type": "aws", "login": "testing", "password": "testing",
-                "extra": {"endpoint_url": self.endpoint_url, "region_name": self.region}}
+        conn = {
+            "conn_type": "aws",
+            "login": "testing",
+            "password": "testing",
+            "extra": {"endpoint_url": self.endpoint_url, "region_name": self.region},
+        }
         return {
             f"AIRFLOW_CONN_{conn_id.upper()}": json.dumps(conn),
             # boto3 outside Airflow (tests, the demo's read-back) uses the same dummy credentials.
@@ -54,7 +58,9 @@ class LocalS3:
 def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> Iterator[LocalS3]:
     """Run a moto server on ``host:port`` (a free port when 0) for the duration of the block."""
     if not host.startswith("127.") and host not in ("localhost", "::1"):
-        raise EnvironmentSetupError(f"refusing to start the local S3 on {host}: use a loopback address")
+        raise EnvironmentSetupError(
+            f"refusing to start the local S3 on {host}: use a loopback address"
+        )
     port = port or free_port(host)
     command = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
     # moto logs every request to stderr: a pipe nobody drains fills up after ~1,000 requests and
@@ -80,10 +86,14 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout: float, log:
         if proc.poll() is not None:
             log.seek(0)
             err = log.read().decode(errors="replace")
-            raise EnvironmentSetupError(f"the local S3 (moto server) exited at start: {err.strip()[-500:]}")
+            raise EnvironmentSetupError(
+                f"the local S3 (moto server) exited at start: {err.strip()[-500:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
-    raise EnvironmentSetupError(f"the local S3 (moto server) did not answer on {url} within {timeout:.0f} s")
+    raise EnvironmentSetupError(
+        f"the local S3 (moto server) did not answer on {url} within {timeout:.0f} s"
+    )

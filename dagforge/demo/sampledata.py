@@ -17,30 +17,67 @@ from datetime import date, timedelta
 from itertools import product
 from string import ascii_uppercase
 
-COLUMNS = ("Date_reported", "Country_code", "Country", "WHO_region",
-           "New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
+COLUMNS = (
+    "Date_reported",
+    "Country_code",
+    "Country",
+    "WHO_region",
+    "New_cases",
+    "Cumulative_cases",
+    "New_deaths",
+    "Cumulative_deaths",
+)
 FIRST_DAY = date(2020, 1, 3)
 
-# (code, name, WHO region): real entries of the WHO file; Namibia ("NA") and Norway ("NO") are traps.
+# (code, name, WHO region): real entries of the WHO file; Namibia ("NA") and Norway ("NO") are
+# traps.
 COUNTRIES: tuple[tuple[str, str, str], ...] = (
-    ("AR", "Argentina", "AMRO"), ("AU", "Australia", "WPRO"), ("BD", "Bangladesh", "SEARO"),
-    ("BR", "Brazil", "AMRO"), ("CA", "Canada", "AMRO"), ("CL", "Chile", "AMRO"),
-    ("CN", "China", "WPRO"), ("CO", "Colombia", "AMRO"), ("DE", "Germany", "EURO"),
-    ("EG", "Egypt", "EMRO"), ("ES", "Spain", "EURO"), ("ET", "Ethiopia", "AFRO"),
-    ("FR", "France", "EURO"), ("GB", "United Kingdom of Great Britain and Northern Ireland", "EURO"),
-    ("GH", "Ghana", "AFRO"), ("ID", "Indonesia", "SEARO"), ("IN", "India", "SEARO"),
-    ("IR", "Iran (Islamic Republic of)", "EMRO"), ("IT", "Italy", "EURO"), ("JP", "Japan", "WPRO"),
-    ("KE", "Kenya", "AFRO"), ("KR", "Republic of Korea", "WPRO"), ("MA", "Morocco", "EMRO"),
-    ("MX", "Mexico", "AMRO"), ("NA", "Namibia", "AFRO"), ("NG", "Nigeria", "AFRO"),
-    ("NL", "Netherlands (Kingdom of the)", "EURO"), ("NO", "Norway", "EURO"),
-    ("NZ", "New Zealand", "WPRO"), ("PE", "Peru", "AMRO"), ("PH", "Philippines", "WPRO"),
-    ("PK", "Pakistan", "EMRO"), ("PL", "Poland", "EURO"), ("RU", "Russian Federation", "EURO"),
-    ("SA", "Saudi Arabia", "EMRO"), ("SE", "Sweden", "EURO"), ("TH", "Thailand", "SEARO"),
-    ("TR", "Türkiye", "EURO"), ("US", "United States of America", "AMRO"), ("VN", "Viet Nam", "WPRO"),
+    ("AR", "Argentina", "AMRO"),
+    ("AU", "Australia", "WPRO"),
+    ("BD", "Bangladesh", "SEARO"),
+    ("BR", "Brazil", "AMRO"),
+    ("CA", "Canada", "AMRO"),
+    ("CL", "Chile", "AMRO"),
+    ("CN", "China", "WPRO"),
+    ("CO", "Colombia", "AMRO"),
+    ("DE", "Germany", "EURO"),
+    ("EG", "Egypt", "EMRO"),
+    ("ES", "Spain", "EURO"),
+    ("ET", "Ethiopia", "AFRO"),
+    ("FR", "France", "EURO"),
+    ("GB", "United Kingdom of Great Britain and Northern Ireland", "EURO"),
+    ("GH", "Ghana", "AFRO"),
+    ("ID", "Indonesia", "SEARO"),
+    ("IN", "India", "SEARO"),
+    ("IR", "Iran (Islamic Republic of)", "EMRO"),
+    ("IT", "Italy", "EURO"),
+    ("JP", "Japan", "WPRO"),
+    ("KE", "Kenya", "AFRO"),
+    ("KR", "Republic of Korea", "WPRO"),
+    ("MA", "Morocco", "EMRO"),
+    ("MX", "Mexico", "AMRO"),
+    ("NA", "Namibia", "AFRO"),
+    ("NG", "Nigeria", "AFRO"),
+    ("NL", "Netherlands (Kingdom of the)", "EURO"),
+    ("NO", "Norway", "EURO"),
+    ("NZ", "New Zealand", "WPRO"),
+    ("PE", "Peru", "AMRO"),
+    ("PH", "Philippines", "WPRO"),
+    ("PK", "Pakistan", "EMRO"),
+    ("PL", "Poland", "EURO"),
+    ("RU", "Russian Federation", "EURO"),
+    ("SA", "Saudi Arabia", "EMRO"),
+    ("SE", "Sweden", "EURO"),
+    ("TH", "Thailand", "SEARO"),
+    ("TR", "Türkiye", "EURO"),
+    ("US", "United States of America", "AMRO"),
+    ("VN", "Viet Nam", "WPRO"),
     ("ZA", "South Africa", "AFRO"),
 )
 OTHER = ("", "Other", "OTHER")  # the WHO file's international conveyances: no country code
-WEEKLY_FROM = 0.7  # share of the period after which countries report weekly (New_* empty on other days)
+WEEKLY_FROM = (
+    0.7  # share of the period after which countries report weekly (New_* empty on other days)
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +112,9 @@ def rows(spec: Spec) -> Iterator[tuple[str, ...]]:
         yield from _country_rows(rng, spec.days, code, name, region)
 
 
-def _country_rows(rng: random.Random, days: int, code: str, name: str, region: str) -> Iterator[tuple[str, ...]]:
+def _country_rows(
+    rng: random.Random, days: int, code: str, name: str, region: str
+) -> Iterator[tuple[str, ...]]:
     scale = rng.uniform(5, 5000)
     cum_cases = cum_deaths = pending_cases = pending_deaths = 0
     weekly_from = int(days * WEEKLY_FROM)

@@ -8,27 +8,58 @@ from __future__ import annotations
 
 import re
 
-PRESETS = frozenset({"@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly",
-                     "@yearly", "@annually", "@midnight", "none"})
-_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7))
+PRESETS = frozenset(
+    {
+        "@once",
+        "@continuous",
+        "@hourly",
+        "@daily",
+        "@weekly",
+        "@monthly",
+        "@quarterly",
+        "@yearly",
+        "@annually",
+        "@midnight",
+        "none",
+    }
+)
+_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+)
 _NAMES = {
-    "month": {m: i for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
+    "month": {
+        m: i
+        for i, m in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+        )
+    },
     "day of week": {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])},
 }
-_ATOM = re.compile(r"^(?P<start>\*|\?|L|[0-9]+|[A-Za-z]{3})(?:-(?P<end>[0-9]+|[A-Za-z]{3}))?(?:/(?P<step>[0-9]+))?"
-                   r"(?P<extra>[LW]|#[1-5])?$")
+_ATOM = re.compile(
+    r"^(?P<start>\*|\?|L|[0-9]+|[A-Za-z]{3})(?:-(?P<end>[0-9]+|[A-Za-z]{3}))?(?:/(?P<step>[0-9]+))?"
+    r"(?P<extra>[LW]|#[1-5])?$"
+)
 
 
 def check_schedule(text: str) -> None:
     """Raise ``ValueError`` naming the first wrong part of a cron expression or preset."""
     if text.startswith("@") or text.strip().lower() == "none":
         if text.strip().lower() not in PRESETS:
-            raise ValueError(f"unknown schedule preset {text!r}; use one of {', '.join(sorted(PRESETS - {'none'}))}")
+            raise ValueError(
+                f"unknown schedule preset {text!r}; use one of "
+                f"{', '.join(sorted(PRESETS - {'none'}))}"
+            )
         return
     fields = text.split()
     if len(fields) != 5:
-        raise ValueError(f"a cron expression has 5 fields (minute hour day month weekday); {text!r} has {len(fields)}")
+        raise ValueError(
+            f"a cron expression has 5 fields (minute hour day month weekday); {text!r} has "
+            f"{len(fields)}"
+        )
     for field, (name, low, high) in zip(fields, _FIELDS, strict=True):
         for part in field.split(","):
             _check_part(part, name, low, high)

@@ -1,8 +1,9 @@
 """The JSON Schema of config files: located once, compiled once, with dagforge's own formats.
 
-``schemas/dagforge.schema.json`` is generated (see :mod:`dagforge.language.schemagen`). Its ``pattern``s
-check the shape of friendly values, which any JSON Schema tool (editors, check-jsonschema) can do;
-the ``dagforge-*`` formats below check what a pattern cannot (a 30th of February, minute 61).
+``schemas/dagforge.schema.json`` is generated (see :mod:`dagforge.language.schemagen`). Its
+``pattern``s check the shape of friendly values, which any JSON Schema tool (editors,
+check-jsonschema) can do; the ``dagforge-*`` formats below check what a pattern cannot (a 30th of
+February, minute 61).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def load_schema() -> dict[str, Any]:
 
 @cache
 def validator(definition: str | None = None) -> Draft202012Validator:
-    """The whole-file validator, or one for a named ``$defs`` entry (``dagDefaults`` for defaults.yml)."""
+    """The whole-file validator, or one for a named ``$defs`` entry (``dagDefaults`` for
+    defaults.yml).
+    """
     schema = load_schema()
     if definition is not None:
         schema = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
@@ -52,6 +55,8 @@ def validator(definition: str | None = None) -> Draft202012Validator:
 
 @cache
 def operator_aliases() -> dict[str, str]:
-    """Airflow 2 operator import paths → the Airflow 3 path of the same operator (from the registry)."""
+    """Airflow 2 operator import paths → the Airflow 3 path of the same operator (from the
+    registry).
+    """
     registry = json.loads((SCHEMAS_DIR / OPERATORS_FILE).read_text(encoding="utf-8"))
     return dict(registry["aliases"])

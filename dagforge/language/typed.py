@@ -13,17 +13,27 @@ from typing import Any
 from dagforge.errors import DagforgeError
 
 ALLOWED_TYPES = (
-    "datetime.date", "datetime.datetime", "datetime.timedelta",
-    "airflow.sdk.Asset", "airflow.sdk.definitions.asset.Asset", "airflow.datasets.Dataset",
-    "airflow.timetables.events.EventsTimetable", "airflow.timetables.interval.CronDataIntervalTimetable",
-    "airflow.timetables.interval.DeltaDataIntervalTimetable", "airflow.timetables.simple.ContinuousTimetable",
-    "airflow.timetables.simple.NullTimetable", "airflow.timetables.simple.OnceTimetable",
-    "airflow.timetables.trigger.CronTriggerTimetable", "airflow.timetables.trigger.MultipleCronTriggerTimetable",
+    "datetime.date",
+    "datetime.datetime",
+    "datetime.timedelta",
+    "airflow.sdk.Asset",
+    "airflow.sdk.definitions.asset.Asset",
+    "airflow.datasets.Dataset",
+    "airflow.timetables.events.EventsTimetable",
+    "airflow.timetables.interval.CronDataIntervalTimetable",
+    "airflow.timetables.interval.DeltaDataIntervalTimetable",
+    "airflow.timetables.simple.ContinuousTimetable",
+    "airflow.timetables.simple.NullTimetable",
+    "airflow.timetables.simple.OnceTimetable",
+    "airflow.timetables.trigger.CronTriggerTimetable",
+    "airflow.timetables.trigger.MultipleCronTriggerTimetable",
 )
 
 
 class UnsafeTypeError(DagforgeError):
-    """A ``__type__`` outside the allow-list reached the build stage (validation should have stopped it)."""
+    """A ``__type__`` outside the allow-list reached the build stage (validation should have stopped
+    it).
+    """
 
     def __init__(self, target: str) -> None:
         self.target = target
@@ -31,12 +41,16 @@ class UnsafeTypeError(DagforgeError):
 
 
 def construct(value: Any) -> Any:
-    """``value`` with every allow-listed ``{__type__: ..., **kwargs}`` mapping replaced by its object."""
+    """``value`` with every allow-listed ``{__type__: ..., **kwargs}`` mapping replaced by its
+    object.
+    """
     if isinstance(value, list):
         return [construct(item) for item in value]
     if not isinstance(value, dict):
         return value
-    fields = {key: construct(item) for key, item in value.items() if key not in ("__type__", "__args__")}
+    fields = {
+        key: construct(item) for key, item in value.items() if key not in ("__type__", "__args__")
+    }
     target = value.get("__type__")
     if target is None:
         return fields

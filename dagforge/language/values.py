@@ -1,4 +1,6 @@
-"""Friendly config values (durations such as ``1h30m``, dates such as ``2024-03-01``) and their parsers."""
+"""Friendly config values (durations such as ``1h30m``, dates such as ``2024-03-01``) and their
+parsers.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ def parse_duration(text: str) -> timedelta:
     """``"1h30m"`` → ``timedelta(hours=1, minutes=30)``; raises ``ValueError`` on anything else."""
     match = _DURATION.match(text.strip())
     if not match or not any(match.groups()):
-        raise ValueError(f"invalid duration {text!r}: use digits with d, h, m, s units, e.g. 5m or 1h30m")
+        raise ValueError(
+            f"invalid duration {text!r}: use digits with d, h, m, s units, e.g. 5m or 1h30m"
+        )
     days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
@@ -38,8 +42,12 @@ def format_duration(seconds: int | float) -> str:
     return "".join(parts) or "0s"
 
 
-def convert_levels(config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-    """Apply ``convert`` to the three places friendly values live: the DAG, its default_args, each task."""
+def convert_levels(
+    config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Apply ``convert`` to the three places friendly values live: the DAG, its default_args, each
+    task.
+    """
     result = convert(config)
     if isinstance(result.get("default_args"), dict):
         result["default_args"] = convert(result["default_args"])
@@ -47,5 +55,7 @@ def convert_levels(config: Mapping[str, Any], convert: Callable[[Mapping[str, An
     if isinstance(tasks, list):
         result["tasks"] = [convert(task) if isinstance(task, dict) else task for task in tasks]
     elif isinstance(tasks, dict):
-        result["tasks"] = {name: convert(task) if isinstance(task, dict) else task for name, task in tasks.items()}
+        result["tasks"] = {
+            name: convert(task) if isinstance(task, dict) else task for name, task in tasks.items()
+        }
     return result

@@ -9,8 +9,9 @@ Layout of ``build/mwaa/`` (see docs/mwaa.md)::
       schemas/                   the JSON Schemas dagforge validates against
       .airflowignore             keeps the scheduler from parsing the library folders as DAG files
     requirements/requirements.txt  --constraint line + exact pins for what the MWAA image lacks
-    startup/startup.sh         environment for every MWAA component (telemetry off, dagforge settings)
-    manifest.json              DAG count, dag_ids, measured parse time, versions, file hashes
+    startup/startup.sh         environment for every MWAA component (telemetry off, dagforge
+    settings) manifest.json              DAG count, dag_ids, measured parse time, versions, file
+    hashes
 
 The parse time is measured by importing ``dags/`` with Airflow's own DagBag in a subprocess in
 which ``dagforge`` and ``callables`` can only come from the bundle, so the bundle is proven to be
@@ -35,15 +36,16 @@ from typing import Any
 from dagforge import __version__
 from dagforge.errors import DagforgeError
 from dagforge.mwaa import localairflow
-from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME
+from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT
+from dagforge.runtime.environment import OFFLINE_ENV
+from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, STRICT_ENV
 
 MWAA_AIRFLOW = "3.3.1"
 MWAA_PYTHON = "3.12"
 PACKAGES = ("dagforge", "callables")
 IGNORED_FOLDERS = (*PACKAGES, "schemas", CONFIGS_DIR_NAME)
-TELEMETRY_OFF = {"AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
-                 "DO_NOT_TRACK": "true"}
-DAGFORGE_SETTINGS = {"AIRFLOW__DAGFORGE__STRICT": "False"}
+DAGFORGE_SETTINGS = {STRICT_ENV: "False"}
+PROBE_SCRIPT = Path(__file__).resolve().parent / "bundle_probe.py"
 
 
 class BundleError(DagforgeError):
@@ -78,12 +80,13 @@ class Manifest:
     dag_ids: list[str] = field(default_factory=list)
     parse_seconds: float | None = None
     parse_measured_on: str = ""
-    dagbag_import_timeout: int = 30
+    dagbag_import_timeout: int = DAGBAG_IMPORT_TIMEOUT
     files: dict[str, str] = field(default_factory=dict)  # bundle-relative path → sha256
 
 
 def build_bundle(options: BundleOptions) -> Manifest:
-    """Write the bundle under ``options.out`` (replacing a previous bundle) and return its manifest."""
+    """Write the bundle under ``options.out`` (replacing a previous bundle) and return its
+    manifest."""
     project, out = options.project_dir.resolve(), options.out.resolve()
     _clear(out)
     dags = out / "dags"
@@ -94,19 +97,29 @@ def build_bundle(options: BundleOptions) -> Manifest:
     for module in sorted(import_closure(project, _roots(project))):
         _copy(project / module, dags / module)
     (dags / ".airflowignore").write_text("".join(f"{name}/\n" for name in IGNORED_FOLDERS))
-    _copy(requirements_file(project, options.airflow_version), out / "requirements" / "requirements.txt")
+    _copy(
+        requirements_file(project, options.airflow_version),
+        out / "requirements" / "requirements.txt",
+    )
     _write_startup(out / "startup" / "startup.sh")
     manifest = Manifest(__version__, options.airflow_version, MWAA_PYTHON)
     if options.measure:
         _apply_probe(manifest, probe(dags))
-    manifest.files = {p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    manifest.files = {
+        p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()
+    }
     (out / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
 
 
 def _clear(out: Path) -> None:
     """Remove a previous bundle; refuse to delete a folder that does not look like one."""
-    if out.exists() and any(out.iterdir()) and not (out / "manifest.json").is_file() and not (out / "dags").is_dir():
+    if (
+        out.exists()
+        and any(out.iterdir())
+        and not (out / "manifest.json").is_file()
+        and not (out / "dags").is_dir()
+    ):
         raise BundleError(f"{out} exists and is not a dagforge bundle; choose another --out")
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -129,11 +142,16 @@ def _sha256(path: Path) -> str:
 
 def _roots(project: Path) -> list[Path]:
     """The DAG files, and every callable module (tasks import them by dotted path at run time)."""
-    return [*sorted((project / "dags").glob("*.py")), *sorted((project / "callables").rglob("*.py"))]
+    return [
+        *sorted((project / "dags").glob("*.py")),
+        *sorted((project / "callables").rglob("*.py")),
+    ]
 
 
 def import_closure(project: Path, roots: Iterable[Path]) -> set[Path]:
-    """Project-relative files of every ``dagforge``/``callables`` module the ``roots`` import, transitively."""
+    """Project-relative files of every ``dagforge``/``callables`` module the ``roots`` import,
+    transitively.
+    """
     found: set[Path] = set()
     todo = list(roots)
     while todo:
@@ -167,7 +185,9 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
 
 
 def _module_files(project: Path, name: str) -> list[Path]:
-    """The files that importing ``name`` loads from the project: each package ``__init__`` and the module."""
+    """The files that importing ``name`` loads from the project: each package ``__init__`` and the
+    module.
+    """
     parts = name.split(".")
     if parts[0] not in PACKAGES:
         return []
@@ -181,21 +201,30 @@ def _module_files(project: Path, name: str) -> list[Path]:
 
 
 def requirements_file(project: Path, airflow_version: str) -> Path:
-    """The committed MWAA requirements for ``airflow_version`` (``tools/mwaa_requirements.py`` writes it)."""
+    """The committed MWAA requirements for ``airflow_version`` (``tools/mwaa_requirements.py``
+    writes it).
+    """
     path = project / "requirements" / f"mwaa-{airflow_version}.txt"
     if not path.is_file():
-        raise BundleError(f"no {path.relative_to(project)}: generate it with tools/mwaa_requirements.py "
-                          f"from the MWAA {airflow_version} image's bill of materials and Airflow's constraints")
+        raise BundleError(
+            f"no {path.relative_to(project)}: generate it with tools/mwaa_requirements.py "
+            f"from the MWAA {airflow_version} image's bill of materials and Airflow's constraints"
+        )
     return path
 
 
 def startup_script() -> str:
     """MWAA runs this in every component before Airflow starts."""
-    exports = "".join(f"export {key}={value}\n" for key, value in {**TELEMETRY_OFF, **DAGFORGE_SETTINGS}.items())
-    return ("#!/usr/bin/env bash\n"
-            "# Written by 'dagforge bundle'. MWAA sources this before every scheduler, worker and web server\n"
-            "# start: dag-factory must not call out (MWAA private networks have no internet).\n"
-            f"{exports}")
+    exports = "".join(
+        f"export {key}={value}\n" for key, value in {**OFFLINE_ENV, **DAGFORGE_SETTINGS}.items()
+    )
+    return (
+        "#!/usr/bin/env bash\n"
+        "# Written by 'dagforge bundle'. MWAA sources this before every scheduler, worker and "
+        "web server\n"
+        "# start: dag-factory must not call out (MWAA private networks have no internet).\n"
+        f"{exports}"
+    )
 
 
 def _write_startup(path: Path) -> None:
@@ -206,46 +235,34 @@ def _write_startup(path: Path) -> None:
 
 def _apply_probe(manifest: Manifest, result: ParseProbe) -> None:
     if result.import_errors:
-        details = "\n".join(f"{file}: {text.strip().splitlines()[-1:]}" for file, text in result.import_errors.items())
+        details = "\n".join(
+            f"{file}: {text.strip().splitlines()[-1:]}"
+            for file, text in result.import_errors.items()
+        )
         raise BundleError(f"the bundle's dags folder has import errors:\n{details}")
     manifest.dag_ids, manifest.dag_count = result.dag_ids, len(result.dag_ids)
     manifest.parse_seconds = round(result.seconds, 3)
     manifest.parse_measured_on = result.measured_on
 
 
-# Run in a fresh interpreter: only the dags folder may provide dagforge and callables (the editable
-# install of this repository is switched off), as on MWAA where the dags folder is on sys.path.
-_PROBE = """
-import json, platform, sys, time
-dags, result = sys.argv[1], sys.argv[2]
-sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
-sys.path[:] = [dags] + [p for p in sys.path if p not in ("", ".")]
-try:
-    from airflow.dag_processing.dagbag import DagBag
-except ImportError:
-    from airflow.models.dagbag import DagBag
-started = time.perf_counter()
-bag = DagBag(dag_folder=dags)
-seconds = time.perf_counter() - started
-import callables  # as a task would, to see where it comes from
-files = {n: sys.modules[n].__file__ for n in ("dagforge", "callables")}
-with open(result, "w") as out:
-    import airflow
-    on = f"Airflow {airflow.__version__}, Python {platform.python_version()}"
-    json.dump({"dag_ids": sorted(bag.dags), "seconds": seconds, "module_files": files, "measured_on": on,
-               "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}}, out)
-"""
-
-
 def probe(dags: Path, python: str = sys.executable, timeout: float = 300) -> ParseProbe:
     """Import ``dags`` alone with Airflow's DagBag in a subprocess (working directory elsewhere)."""
     with tempfile.TemporaryDirectory(prefix="dagforge-probe-") as home:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("AIRFLOW")}
+        env = {
+            k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("AIRFLOW")
+        }
         env.update(localairflow.airflow_env(Path(home), dags, log_level="ERROR"))
-        env.update({**TELEMETRY_OFF, "PYTHONWARNINGS": "ignore"})
+        env.update({**OFFLINE_ENV, "PYTHONWARNINGS": "ignore"})
         result = Path(home) / "probe.json"
-        done = subprocess.run([python, "-c", _PROBE, str(dags), str(result)], cwd=home, env=env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [python, str(PROBE_SCRIPT), str(dags), str(result)],
+            cwd=home,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode != 0:
             raise BundleError(f"importing {dags} with Airflow failed:\n{done.stderr[-3000:]}")
         data: dict[str, Any] = json.loads(result.read_text())

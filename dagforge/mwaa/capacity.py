@@ -6,42 +6,64 @@ import tempfile
 from pathlib import Path
 
 from dagforge.errors import UsageError
+from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT, ENV_CLASS_CAPACITY
 from dagforge.mwaa.parsetime import ParseTiming, quiet_env, time_dag_file
 from dagforge.problems import Problem
 
-# DAGs an MWAA environment class is sized for (AWS's published guidance; medium is given as 200–250).
-ENV_CLASS_CAPACITY = {
-    "mw1.micro": 25, "mw1.small": 50, "mw1.medium": 200, "mw1.large": 1000,
-    "mw1.xlarge": 2000, "mw1.2xlarge": 4000,
-}
-IMPORT_TIMEOUT_SECONDS = 30.0  # MWAA's core.dagbag_import_timeout
 WARN_SHARE = 0.5  # warn once the loader uses half of the import timeout
 
 
 def capacity_problems(dag_count: int, env_class: str, where: str) -> list[Problem]:
     """A warning when ``dag_count`` exceeds what ``env_class`` is sized for."""
     if env_class not in ENV_CLASS_CAPACITY:
-        raise UsageError(f"unknown MWAA environment class {env_class!r}; "
-                         f"choose one of {', '.join(ENV_CLASS_CAPACITY)}")
+        raise UsageError(
+            f"unknown MWAA environment class {env_class!r}; "
+            f"choose one of {', '.join(ENV_CLASS_CAPACITY)}"
+        )
     limit = ENV_CLASS_CAPACITY[env_class]
     if dag_count <= limit:
         return []
     bigger = next((name for name, cap in ENV_CLASS_CAPACITY.items() if cap >= dag_count), None)
     hint = f"use {bigger} or larger" if bigger else "split the project across environments"
-    return [Problem(where, 0, 0, "$", "env-class-capacity",
-                    f"{dag_count} DAGs exceed the {limit} an {env_class} environment is sized for", hint, "warning")]
+    return [
+        Problem(
+            where,
+            0,
+            0,
+            "$",
+            "env-class-capacity",
+            f"{dag_count} DAGs exceed the {limit} an {env_class} environment is sized for",
+            hint,
+            "warning",
+        )
+    ]
 
 
 def parse_time_problems(timing: ParseTiming, where: str) -> list[Problem]:
     """The loader's measured import time against MWAA's 30 s import timeout (always reported)."""
-    share = timing.seconds / IMPORT_TIMEOUT_SECONDS
-    message = (f"the loader built {timing.dags} DAGs in {timing.seconds:.2f} s: {share:.0%} of MWAA's "
-               f"{IMPORT_TIMEOUT_SECONDS:.0f} s DAG import timeout")
+    share = timing.seconds / DAGBAG_IMPORT_TIMEOUT
+    message = (
+        f"the loader built {timing.dags} DAGs in {timing.seconds:.2f} s: {share:.0%} of MWAA's "
+        f"{DAGBAG_IMPORT_TIMEOUT:.0f} s DAG import timeout"
+    )
     if share >= 1:
-        return [Problem(where, 0, 0, "$", "parse-timeout", message,
-                        "every DAG of the loader file would be lost: split the configs across loader files")]
+        return [
+            Problem(
+                where,
+                0,
+                0,
+                "$",
+                "parse-timeout",
+                message,
+                "every DAG of the loader file would be lost: split the configs across loader files",
+            )
+        ]
     severity = "warning" if share >= WARN_SHARE else "info"
-    hint = "split the configs across several loader files before it reaches 30 s" if severity == "warning" else ""
+    hint = (
+        "split the configs across several loader files before it reaches 30 s"
+        if severity == "warning"
+        else ""
+    )
     return [Problem(where, 0, 0, "$", "parse-time", message, hint, severity)]
 
 

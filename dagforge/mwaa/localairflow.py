@@ -15,16 +15,24 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dagforge.build import disable_telemetry
 from dagforge.errors import EnvironmentSetupError
+from dagforge.mwaa.limits import DAG_FILE_PROCESSOR_TIMEOUT, DAGBAG_IMPORT_TIMEOUT
+from dagforge.runtime.environment import disable_telemetry
+
+# XCom and trigger payloads may hold objects of these packages only.
+DESERIALIZATION_CLASSES = r"(airflow|dagforge|callables)\..*"
 
 
 def mwaa_parse_settings() -> dict[str, str]:
-    """MWAA's parse limits (see docs/mwaa.md), so a loader that is too slow fails here as it would there.
-    Airflow 3 moved the processor timeout to ``[dag_processor]``; the installed version picks the name."""
+    """MWAA's parse limits (see docs/mwaa.md), so a loader that is too slow fails here as it would
+    there. Airflow 3 moved the processor timeout to ``[dag_processor]``; the installed version picks
+    the name."""
     major = int(metadata.version("apache-airflow").split(".", 1)[0])
     section = "DAG_PROCESSOR" if major >= 3 else "CORE"
-    return {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "30", f"AIRFLOW__{section}__DAG_FILE_PROCESSOR_TIMEOUT": "50"}
+    return {
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": str(DAGBAG_IMPORT_TIMEOUT),
+        f"AIRFLOW__{section}__DAG_FILE_PROCESSOR_TIMEOUT": str(DAG_FILE_PROCESSOR_TIMEOUT),
+    }
 
 
 def airflow_env(home: Path, dags_folder: Path, log_level: str = "WARNING") -> dict[str, str]:
@@ -35,7 +43,7 @@ def airflow_env(home: Path, dags_folder: Path, log_level: str = "WARNING") -> di
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": log_level,
-        "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": r"(airflow|dagforge|callables)\..*",
+        "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": DESERIALIZATION_CLASSES,
         **mwaa_parse_settings(),
     }
 
@@ -51,8 +59,13 @@ def configure(env: dict[str, str]) -> None:
 def fresh_db(home: Path) -> None:
     """A new, migrated SQLite metadata DB (removing the previous one keeps runs reproducible)."""
     (home / "airflow.db").unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=os.environ.copy(),
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise EnvironmentSetupError(f"'airflow db migrate' failed:\n{done.stderr[-2000:]}")
 

@@ -29,12 +29,16 @@ from dagforge.demo.run import BUCKET_VARIABLE, seed
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.errors import EnvironmentSetupError
 from dagforge.mwaa import localairflow
-from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, TELEMETRY_OFF, BundleOptions, build_bundle
+from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
+from dagforge.mwaa.limits import MIN_FILE_PROCESS_INTERVAL
 from dagforge.project import load_project
+from dagforge.runtime.environment import OFFLINE_ENV
 
 Progress = Callable[[str], None]
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
-SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+SIMPLE_AUTH_MANAGER = (
+    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+)
 
 
 class LocalRunnerError(EnvironmentSetupError):
@@ -51,7 +55,7 @@ class RunnerOptions:
     bucket: str = "dagforge-local"
     user: str = "admin"
     password: str = "admin"  # loopback only; printed with the URL
-    parse_interval: int = 30  # MWAA's min_file_process_interval
+    parse_interval: int = MIN_FILE_PROCESS_INTERVAL
     components: tuple[str, ...] = COMPONENTS
     schedule: bool = True  # False: only triggered runs (the smoke run wants exactly one)
     data: sampledata.Spec = field(default_factory=sampledata.Spec)
@@ -62,10 +66,10 @@ def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
     home, url = options.home, f"http://{options.host}:{port}"
     return {
         **localairflow.airflow_env(home, dags, log_level="INFO"),
-        **TELEMETRY_OFF, **DAGFORGE_SETTINGS,
+        **OFFLINE_ENV,
+        **DAGFORGE_SETTINGS,
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "50",
         "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": str(options.parse_interval),
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(options.schedule),
         "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
@@ -109,23 +113,36 @@ class Runner:
 
     def log_tail(self, component: str, lines: int = 40) -> str:
         path = self.options.home / "logs" / f"{component}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.is_file() else ""
+        return (
+            "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+            if path.is_file()
+            else ""
+        )
 
 
 @contextmanager
 def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
-    """Bundle, seed, migrate and start every component; everything is stopped when the block ends."""
+    """Bundle, seed, migrate and start every component; everything is stopped when the block
+    ends."""
     home = options.home.resolve()
     options = RunnerOptions(**{**options.__dict__, "home": home})
     bundle = home / "bundle"
     build_bundle(BundleOptions(options.project_dir, bundle, measure=False))
-    configs = {d.dag_id: d.config for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags()}
+    configs = {
+        d.dag_id: d.config for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags()
+    }
     progress(f"bundle: {bundle} ({len(configs)} DAGs expected)")
     port = options.port or free_port(options.host)
     with ExitStack() as stack:
         s3 = stack.enter_context(moto_server(options.host, options.s3_port))
-        env = {**runner_env(options, bundle / "dags", port), **s3.connection_env(), BUCKET_VARIABLE: options.bucket}
-        localairflow.configure({**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"})  # this process stays quiet
+        env = {
+            **runner_env(options, bundle / "dags", port),
+            **s3.connection_env(),
+            BUCKET_VARIABLE: options.bucket,
+        }
+        localairflow.configure(
+            {**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"}
+        )  # this process stays quiet
         seed(s3, options.bucket, options.data, progress)
         _fresh_home(home, options)
         runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", configs, s3)
@@ -133,7 +150,13 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         for component in options.components:
             runner.processes[component] = _start(component, options, port, env)
         progress(f"started {', '.join(options.components)} (logs in {home / 'logs'})")
-        wait_until(lambda: runner.api().healthy(), 120, "the API server did not answer", runner, "api-server")
+        wait_until(
+            lambda: runner.api().healthy(),
+            120,
+            "the API server did not answer",
+            runner,
+            "api-server",
+        )
         yield runner
 
 
@@ -143,11 +166,19 @@ def _fresh_home(home: Path, options: RunnerOptions) -> None:
     localairflow.fresh_db(home)
 
 
-def _start(component: str, options: RunnerOptions, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _start(
+    component: str, options: RunnerOptions, port: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     log: TextIO
     with (options.home / "logs" / f"{component}.log").open("w") as log:
-        return subprocess.Popen(_command(component, options, port), env={**os.environ, **env}, cwd=options.home,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            _command(component, options, port),
+            env={**os.environ, **env},
+            cwd=options.home,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
@@ -168,8 +199,14 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
         os.killpg(proc.pid, sig)
 
 
-def wait_until(check: Callable[[], bool], timeout: float, what: str, runner: Runner | None = None,
-               component: str = "", interval: float = 1.0) -> float:
+def wait_until(
+    check: Callable[[], bool],
+    timeout: float,
+    what: str,
+    runner: Runner | None = None,
+    component: str = "",
+    interval: float = 1.0,
+) -> float:
     """Poll ``check`` until true; returns the seconds waited. Raises with a log tail on timeout."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -178,7 +215,9 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, runner: Run
         if runner and component and runner.processes[component].poll() is not None:
             raise LocalRunnerError(f"{component} exited early:\n{runner.log_tail(component)}")
         time.sleep(interval)
-    tail = f"\n--- {component} log ---\n{runner.log_tail(component)}" if runner and component else ""
+    tail = (
+        f"\n--- {component} log ---\n{runner.log_tail(component)}" if runner and component else ""
+    )
     raise LocalRunnerError(f"{what} within {timeout:.0f} s{tail}")
 
 
@@ -198,7 +237,9 @@ class ApiClient:
     def token(self) -> str:
         if self._token is None:
             body = {"username": self.user, "password": self.password}
-            self._token = str(self._request("POST", "/auth/token", body, auth=False)["access_token"])
+            self._token = str(
+                self._request("POST", "/auth/token", body, auth=False)["access_token"]
+            )
         return self._token
 
     def get(self, path: str) -> Any:
@@ -210,7 +251,9 @@ class ApiClient:
     def patch(self, path: str, body: dict[str, Any]) -> Any:
         return self._request("PATCH", f"/api/v2{path}", body)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True) -> Any:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True
+    ) -> Any:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             headers["Authorization"] = f"Bearer {self.token()}"
@@ -227,7 +270,12 @@ class ApiClient:
 def docker_engine() -> bool:
     """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
     try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=15, check=False).returncode == 0
+        return (
+            subprocess.run(
+                ["docker", "info"], capture_output=True, timeout=15, check=False
+            ).returncode
+            == 0
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return False
 
@@ -236,4 +284,3 @@ def all_parsed(api: ApiClient, expected: list[str]) -> bool:
     """Whether the API lists every expected dag_id (the DAG processor has serialized them)."""
     found = {dag["dag_id"] for dag in api.get("/dags?limit=1000")["dags"]}
     return set(expected) <= found
-

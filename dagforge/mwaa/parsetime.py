@@ -10,28 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from dagforge.errors import DagforgeError
-
-_WORKER = textwrap.dedent('''\
-    import importlib.util, json, sys, time, tracemalloc
-    import airflow, dagfactory, dagforge.runtime.loader, dagforge.build  # noqa: F401  warm imports, as in a DAG processor
-    path, mode = sys.argv[1], sys.argv[2]
-    spec = importlib.util.spec_from_file_location("dagforge_timed_dag_file", path)
-    module = importlib.util.module_from_spec(spec)
-    if mode == "memory":
-        tracemalloc.start()
-    started = time.perf_counter()
-    spec.loader.exec_module(module)
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] if mode == "memory" else 0
-    dags = {v.dag_id for v in vars(module).values() if type(v).__name__ == "DAG"}
-    print(json.dumps({"seconds": elapsed, "peak_bytes": peak, "dags": len(dags)}))
-''')
+from dagforge.runtime.environment import OFFLINE_ENV
 
 
 @dataclass(frozen=True)
@@ -44,10 +28,15 @@ class ParseTiming:
 def quiet_env(airflow_home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This process's environment for a throw-away Airflow home, quiet and offline."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("_AIRFLOW_PARSING_CONTEXT")}
-    env.update({"AIRFLOW_HOME": str(airflow_home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR", "PYTHONWARNINGS": "ignore",
-                "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False", "SCARF_NO_ANALYTICS": "true",
-                "DO_NOT_TRACK": "true"})
+    env.update(
+        {
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+            "PYTHONWARNINGS": "ignore",
+            **OFFLINE_ENV,
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -55,8 +44,20 @@ def quiet_env(airflow_home: Path, extra: Mapping[str, str] | None = None) -> dic
 def time_dag_file(dag_file: Path, env: Mapping[str, str], *, memory: bool = False) -> ParseTiming:
     """Execute ``dag_file`` once in a fresh interpreter and time it (or trace its peak memory)."""
     dag_file = dag_file.resolve()
-    done = subprocess.run([sys.executable, "-c", _WORKER, str(dag_file), "memory" if memory else "time"],
-                          env=dict(env), cwd=dag_file.parent, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dagforge.mwaa.timed_import",
+            str(dag_file),
+            "memory" if memory else "time",
+        ],
+        env=dict(env),
+        cwd=dag_file.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise DagforgeError(f"importing {dag_file} failed:\n{done.stderr.strip()[-3000:]}")
     data = json.loads(done.stdout.strip().splitlines()[-1])

@@ -53,14 +53,18 @@ def _strings(value: Any) -> Iterator[str]:
 def asset_schedule(config: dict[str, Any]) -> set[str]:
     """Asset URIs a DAG is scheduled on (a list of URIs as ``schedule``), else nothing."""
     schedule = config.get("schedule")
-    return {uri for uri in _strings(schedule) if "://" in uri} if isinstance(schedule, list) else set()
+    return (
+        {uri for uri in _strings(schedule) if "://" in uri} if isinstance(schedule, list) else set()
+    )
 
 
 def outlets(config: dict[str, Any]) -> set[str]:
     """Asset URIs the DAG's tasks update."""
     tasks = config.get("tasks") or []
     task_list = list(tasks.values()) if isinstance(tasks, dict) else tasks
-    return {uri for task in task_list if isinstance(task, dict) for uri in _strings(task.get("outlets"))}
+    return {
+        uri for task in task_list if isinstance(task, dict) for uri in _strings(task.get("outlets"))
+    }
 
 
 def trigger_chain(configs: dict[str, dict[str, Any]], dag_id: str) -> list[str]:
@@ -69,7 +73,9 @@ def trigger_chain(configs: dict[str, dict[str, Any]], dag_id: str) -> list[str]:
 
     def visit(current: str, seen: frozenset[str]) -> None:
         wanted = asset_schedule(configs[current])
-        for producer in sorted(d for d, c in configs.items() if d not in seen and outlets(c) & wanted):
+        for producer in sorted(
+            d for d, c in configs.items() if d not in seen and outlets(c) & wanted
+        ):
             visit(producer, seen | {producer})
         if current not in chain:
             chain.append(current)
@@ -78,7 +84,9 @@ def trigger_chain(configs: dict[str, dict[str, Any]], dag_id: str) -> list[str]:
     return chain
 
 
-def smoke(options: RunnerOptions, dag_id: str, progress: Progress, timeout: float = 300) -> SmokeResult:
+def smoke(
+    options: RunnerOptions, dag_id: str, progress: Progress, timeout: float = 300
+) -> SmokeResult:
     """Start, wait for every DAG to parse, trigger ``dag_id`` (after its producers) through the REST
     API, wait for each run to succeed, check the output in the local S3, and stop everything."""
     started = time.monotonic()
@@ -87,12 +95,22 @@ def smoke(options: RunnerOptions, dag_id: str, progress: Progress, timeout: floa
         result.timings["start"] = time.monotonic() - started
         progress(f"API server up at {runner.url} after {result.timings['start']:.0f} s")
         api = runner.api()
-        result.timings["parse"] = wait_until(lambda: all_parsed(api, runner.expected_dag_ids), timeout,
-                                             "the DAG processor did not parse every DAG", runner, "dag-processor")
+        result.timings["parse"] = wait_until(
+            lambda: all_parsed(api, runner.expected_dag_ids),
+            timeout,
+            "the DAG processor did not parse every DAG",
+            runner,
+            "dag-processor",
+        )
         _check_import_errors(api)
-        progress(f"all {len(runner.expected_dag_ids)} DAGs parsed after {result.timings['parse']:.0f} s more")
+        progress(
+            f"all {len(runner.expected_dag_ids)} DAGs parsed after {result.timings['parse']:.0f} "
+            "s more"
+        )
         if dag_id not in runner.configs:
-            raise LocalRunnerError(f"no DAG '{dag_id}' in the bundle; it has {', '.join(runner.expected_dag_ids)}")
+            raise LocalRunnerError(
+                f"no DAG '{dag_id}' in the bundle; it has {', '.join(runner.expected_dag_ids)}"
+            )
         run_started = time.monotonic()
         for current in trigger_chain(runner.configs, dag_id):
             _trigger_and_wait(runner, api, result, current, timeout, progress)
@@ -102,24 +120,39 @@ def smoke(options: RunnerOptions, dag_id: str, progress: Progress, timeout: floa
     return result
 
 
-def _trigger_and_wait(runner: Runner, api: ApiClient, result: SmokeResult, dag_id: str, timeout: float,
-                      progress: Progress) -> None:
+def _trigger_and_wait(
+    runner: Runner,
+    api: ApiClient,
+    result: SmokeResult,
+    dag_id: str,
+    timeout: float,
+    progress: Progress,
+) -> None:
     api.patch(f"/dags/{dag_id}", {"is_paused": False})
     body = {"dag_run_id": result.run_id, "logical_date": f"{SMOKE_LOGICAL_DATE}T00:00:00Z"}
     api.post(f"/dags/{dag_id}/dagRuns", body)
     result.triggered.append(dag_id)
     progress(f"triggered {dag_id} run {result.run_id} through {runner.url}/api/v2")
-    waited = wait_until(lambda: _finished(api, result, dag_id), timeout, f"{dag_id} did not finish", runner,
-                        "scheduler")
+    waited = wait_until(
+        lambda: _finished(api, result, dag_id),
+        timeout,
+        f"{dag_id} did not finish",
+        runner,
+        "scheduler",
+    )
     progress(f"{dag_id} ended {result.states[dag_id]} after {waited:.0f} s")
     if result.states[dag_id] != "success":
-        raise LocalRunnerError(f"{dag_id} ended {result.states[dag_id]}:\n{task_log_tail(runner.options.home, dag_id)}")
+        raise LocalRunnerError(
+            f"{dag_id} ended {result.states[dag_id]}:\n{task_log_tail(runner.options.home, dag_id)}"
+        )
 
 
 def _check_import_errors(api: ApiClient) -> None:
     errors = api.get("/importErrors")["import_errors"]
     if errors:
-        details = "\n".join(f"{e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}" for e in errors)
+        details = "\n".join(
+            f"{e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}" for e in errors
+        )
         raise LocalRunnerError(f"Airflow reports import errors:\n{details}")
 
 
@@ -136,11 +169,19 @@ def _check_output(runner: Runner, dag_id: str) -> str:
     code = dag_id.rsplit("_", 1)[-1]
     key = f"who/countries/country={code}/date={SMOKE_LOGICAL_DATE}/summary.json"
     if not s3io.hook().check_for_key(key, bucket_name=runner.options.bucket):
-        raise LocalRunnerError(f"{dag_id} succeeded but s3://{runner.options.bucket}/{key} is missing")
+        raise LocalRunnerError(
+            f"{dag_id} succeeded but s3://{runner.options.bucket}/{key} is missing"
+        )
     return key
 
 
 def task_log_tail(home: Path, dag_id: str, lines: int = 30) -> str:
-    """The end of the newest task log of ``dag_id`` under the runner's home, to show why a run failed."""
+    """The end of the newest task log of ``dag_id`` under the runner's home, to show why a run
+    failed.
+    """
     logs = sorted((home / "logs").glob(f"dag_id={dag_id}/**/*.log"))
-    return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:]) if logs else "(no task log)"
+    return (
+        "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:])
+        if logs
+        else "(no task log)"
+    )

@@ -42,7 +42,9 @@ def raise_config_error(report: str) -> None:
 
 
 def make_error_dag(dag_id: str, problems: Sequence[Problem], file: str) -> Any:
-    """A one-task DAG that names the problems; built with Airflow directly (dag-factory is not involved)."""
+    """A one-task DAG that names the problems; built with Airflow directly (dag-factory is not
+    involved).
+    """
     try:
         from airflow.sdk import DAG
     except ImportError:  # Airflow 2.x
@@ -54,8 +56,15 @@ def make_error_dag(dag_id: str, problems: Sequence[Problem], file: str) -> Any:
 
     report = report_text(file, problems)
     first = problems[0].format().splitlines()[0] if problems else f"{file}: broken"
-    with DAG(dag_id, schedule=None, start_date=_START, catchup=False, tags=[ERROR_TAG],
-             description=f"BROKEN CONFIG: {first}"[:2000], doc_md=f"```\n{report}\n```") as dag:
+    with DAG(
+        dag_id,
+        schedule=None,
+        start_date=_START,
+        catchup=False,
+        tags=[ERROR_TAG],
+        description=f"BROKEN CONFIG: {first}"[:2000],
+        doc_md=f"```\n{report}\n```",
+    ) as dag:
         # partial, not op_kwargs: op_kwargs are Jinja-rendered and the report may contain braces.
         PythonOperator(task_id="config_error", python_callable=partial(raise_config_error, report))
     return dag

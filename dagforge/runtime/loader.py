@@ -37,7 +37,9 @@ class LoadOutcome:
     """What one parse of the loader produced: built DAGs, error DAGs, and every problem."""
 
     built: list[str] = field(default_factory=list)
-    broken: dict[str, list[Problem]] = field(default_factory=dict)  # error or stand-in dag_id → problems
+    broken: dict[str, list[Problem]] = field(
+        default_factory=dict
+    )  # error or stand-in dag_id → problems
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -45,12 +47,18 @@ def find_configs_dir(dags_dir: Path) -> Path:
     """``$DAGFORGE_CONFIGS_DIR``, else ``dagfactory_configs/`` inside the dags folder (MWAA bundle),
     else beside it (this repository's layout)."""
     override = os.environ.get(CONFIGS_ENV)
-    candidates = [Path(override)] if override else [dags_dir / CONFIGS_DIR_NAME, dags_dir.parent / CONFIGS_DIR_NAME]
+    candidates = (
+        [Path(override)]
+        if override
+        else [dags_dir / CONFIGS_DIR_NAME, dags_dir.parent / CONFIGS_DIR_NAME]
+    )
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()
-    raise DagforgeError(f"no config folder found: looked for {', '.join(str(c) for c in candidates)}; "
-                        f"set {CONFIGS_ENV} to the folder holding your dagforge YAML files")
+    raise DagforgeError(
+        f"no config folder found: looked for {', '.join(str(c) for c in candidates)}; "
+        f"set {CONFIGS_ENV} to the folder holding your dagforge YAML files"
+    )
 
 
 def strict_mode() -> bool:
@@ -80,7 +88,11 @@ def load_dags(target: MutableMapping[str, Any], dags_dir: Path) -> LoadOutcome:
 
 def _load_one(target: MutableMapping[str, Any], configs: Path, dag_id: str) -> LoadOutcome | None:
     located = find_dag(configs, dag_id)
-    if located is None or located.dag is None or any(p.severity == "error" for p in located.problems):
+    if (
+        located is None
+        or located.dag is None
+        or any(p.severity == "error" for p in located.problems)
+    ):
         return None  # not found, or broken: the full load builds the error DAGs
     built = build_dags([located.dag])
     target.update(built.dags)
@@ -99,7 +111,11 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
     project = load_project([configs], root=configs)
     outcome = LoadOutcome(problems=project.report.sorted())
     for problem in outcome.problems:
-        log.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem.format())
+        log.log(
+            logging.ERROR if problem.severity == "error" else logging.WARNING,
+            "%s",
+            problem.format(),
+        )
     if strict_mode() and project.report.errors:
         raise ConfigError(project.report.errors)
     built = build_dags(project.dags(), strict=strict_mode())
@@ -114,8 +130,9 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
     return outcome
 
 
-def _add_broken_file(target: MutableMapping[str, Any], outcome: LoadOutcome, result: FileResult,
-                     name: str) -> None:
+def _add_broken_file(
+    target: MutableMapping[str, Any], outcome: LoadOutcome, result: FileResult, name: str
+) -> None:
     problems = sorted(p for p in result.problems if p.severity == "error")
     ids = [errordag.error_dag_id(name), *_named_dag_ids(result)]
     for dag_id in ids:
@@ -132,17 +149,31 @@ def _named_dag_ids(result: FileResult) -> list[str]:
         text = result.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    return [key for key in _TOP_LEVEL_KEY.findall(text) if key not in ("default", "templates", "task_groups")]
+    return [
+        key
+        for key in _TOP_LEVEL_KEY.findall(text)
+        if key not in ("default", "templates", "task_groups")
+    ]
 
 
-def _add_build_failures(target: MutableMapping[str, Any], outcome: LoadOutcome, dags: list[ExpandedDag],
-                        failures: dict[str, str]) -> None:
+def _add_build_failures(
+    target: MutableMapping[str, Any],
+    outcome: LoadOutcome,
+    dags: list[ExpandedDag],
+    failures: dict[str, str],
+) -> None:
     origins = {dag.dag_id: dag.origin for dag in dags}
     for dag_id, text in failures.items():
         origin = origins[dag_id]
-        problem = Problem(origin.file, origin.line, 1, "$", "build-failed",
-                          f"dag-factory could not build DAG '{dag_id}': {text}",
-                          "run 'dagforge validate' and 'dagforge render' on this DAG to see the config it got")
+        problem = Problem(
+            origin.file,
+            origin.line,
+            1,
+            "$",
+            "build-failed",
+            f"dag-factory could not build DAG '{dag_id}': {text}",
+            "run 'dagforge validate' and 'dagforge render' on this DAG to see the config it got",
+        )
         log.error("%s", problem.format())
         target[dag_id] = errordag.make_error_dag(dag_id, [problem], origin.file)
         outcome.broken[dag_id] = [problem]

@@ -28,7 +28,9 @@ class Located:
 
 
 def find_dag(configs: Path, dag_id: str) -> Located | None:
-    """The expanded DAG ``dag_id`` (with the problems of its slice of config), or None if no file has it."""
+    """The expanded DAG ``dag_id`` (with the problems of its slice of config), or None if no file
+    has it.
+    """
     defaults = DefaultsCache(configs)
     for path in discover([configs]):
         text = path.read_text(encoding="utf-8")
@@ -38,14 +40,18 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
         reduced = _slice(doc.data, dag_id)
         if reduced is not None:
             layers = defaults.layers(path)
-            located = _expand_slice(doc, reduced, dag_id, [d.data for d in layers if isinstance(d.data, dict)])
+            located = _expand_slice(
+                doc, reduced, dag_id, [d.data for d in layers if isinstance(d.data, dict)]
+            )
             located.problems.extend(p for layer in layers for p in layer.problems)
             return located
     return None
 
 
 def _load_cached(text: str, file: str) -> Document:
-    """The file's data from the parse cache (no positions: a problem sends the loader to a full load)."""
+    """The file's data from the parse cache (no positions: a problem sends the loader to a full
+    load).
+    """
     cached = parsecache.get(text)
     if cached is not None:
         return Document(file, cached)
@@ -56,14 +62,16 @@ def _load_cached(text: str, file: str) -> Document:
 
 
 def _slice(data: Any, dag_id: str) -> dict[str, Any] | None:
-    """The part of a file's data that defines ``dag_id``: the default block plus one entry or instance."""
+    """The part of a file's data that defines ``dag_id``: the default block plus one entry or
+    instance.
+    """
     if not isinstance(data, dict):
         return None
     head = {"default": data["default"]} if "default" in data else {}
     if isinstance(data.get(dag_id), dict) and dag_id not in ("default", "templates"):
         return {**head, dag_id: data[dag_id]}
     templates = data.get("templates")
-    for name, template in (templates.items() if isinstance(templates, dict) else ()):
+    for name, template in templates.items() if isinstance(templates, dict) else ():
         instance = _matching_instance(template, dag_id)
         if instance is not None:
             return {**head, "templates": {name: {**template, "instances": [instance]}}}
@@ -80,8 +88,9 @@ def _matching_instance(template: Any, dag_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _expand_slice(doc: Document, reduced: dict[str, Any], dag_id: str,
-                  defaults: Sequence[dict[str, Any]]) -> Located:
+def _expand_slice(
+    doc: Document, reduced: dict[str, Any], dag_id: str, defaults: Sequence[dict[str, Any]]
+) -> Located:
     sliced = Document(doc.file, reduced, doc.values, doc.keys, doc.bool_traps, list(doc.problems))
     problems = [*sliced.problems, *check_document(sliced)]
     dags, expand_problems = expand_document(sliced, defaults)

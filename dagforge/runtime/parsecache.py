@@ -20,7 +20,11 @@ from dagforge.settings import CACHE_ENV
 
 def cache_dir() -> Path:
     configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / f"dagforge-cache-{os.getuid()}"
+    return (
+        Path(configured)
+        if configured
+        else Path(tempfile.gettempdir()) / f"dagforge-cache-{os.getuid()}"
+    )
 
 
 def _entry(text: str) -> Path:
@@ -28,7 +32,9 @@ def _entry(text: str) -> Path:
 
 
 def _trusted(folder: Path) -> bool:
-    """Only a folder this user owns and nobody else can write to (a shared /tmp could hold a planted one)."""
+    """Only a folder this user owns and nobody else can write to (a shared /tmp could hold a planted
+    one).
+    """
     try:
         status = folder.stat()
     except OSError:
@@ -48,7 +54,9 @@ def get(text: str) -> Any | None:
 
 
 def put(text: str, data: Any) -> None:
-    """Store ``data`` for this file content (atomically; silently skipped if the folder is unwritable)."""
+    """Store ``data`` for this file content (atomically; silently skipped if the folder is
+    unwritable).
+    """
     entry = _entry(text)
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -2,10 +2,11 @@
 
 Airflow's DAG processor re-imports the loader every 30 s in a new process, almost always on
 unchanged configs. When a project had no problems at all, its expanded DAGs are stored in the
-parse cache (:mod:`dagforge.runtime.parsecache`: JSON, content-addressed) under a key made of every config
-file's path and text *and* a fingerprint of everything validation depends on: dagforge's own code,
-the schemas, and the allow-listed callables' code. Any change to any of them misses, and the full
-check runs again. A project with problems is never cached, so its error DAGs are rebuilt each time.
+parse cache (:mod:`dagforge.runtime.parsecache`: JSON, content-addressed) under a key made of every
+config file's path and text *and* a fingerprint of everything validation depends on: dagforge's own
+code, the schemas, and the allow-listed callables' code. Any change to any of them misses, and the
+full check runs again. A project with problems is never cached, so its error DAGs are rebuilt each
+time.
 """
 
 from __future__ import annotations
@@ -31,15 +32,21 @@ def fingerprint(packages: tuple[str, ...] = DEFAULT_CALLABLE_PACKAGES) -> str:
 
     digest = hashlib.sha256(_FORMAT.encode())
     for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+        for path in sorted(
+            p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()
+        ):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def _package_dirs(packages: Iterable[str]) -> list[Path]:
     specs = (importlib.util.find_spec(name) for name in packages)
-    return [Path(folder) for spec in specs if spec and spec.submodule_search_locations
-            for folder in spec.submodule_search_locations]
+    return [
+        Path(folder)
+        for spec in specs
+        if spec and spec.submodule_search_locations
+        for folder in spec.submodule_search_locations
+    ]
 
 
 def key_material(configs: Path) -> str | None:
@@ -66,14 +73,26 @@ def store(material: str, dags: Sequence[ExpandedDag]) -> None:
 
 def _to_json(dag: ExpandedDag) -> dict[str, Any]:
     origin = dag.origin
-    return {"dag_id": dag.dag_id, "config": dag.config,
-            "origin": [origin.file, list(origin.path), origin.line,
-                       list(origin.template_path) if origin.template_path is not None else None,
-                       origin.template_line]}
+    return {
+        "dag_id": dag.dag_id,
+        "config": dag.config,
+        "origin": [
+            origin.file,
+            list(origin.path),
+            origin.line,
+            list(origin.template_path) if origin.template_path is not None else None,
+            origin.template_line,
+        ],
+    }
 
 
 def _from_json(item: dict[str, Any]) -> ExpandedDag:
     file, path, line, template_path, template_line = item["origin"]
-    origin = Origin(file, tuple(path), line, tuple(template_path) if template_path is not None else None,
-                    template_line)
+    origin = Origin(
+        file,
+        tuple(path),
+        line,
+        tuple(template_path) if template_path is not None else None,
+        template_line,
+    )
     return ExpandedDag(item["dag_id"], item["config"], origin)

@@ -1,7 +1,7 @@
 """What a change does to the DAG set: the DAGs built at a git ref against those in the working tree.
 
-Both sides go through :func:`dagforge.project.load_project` (pure, no Airflow), so the diff is of the
-fully expanded dag-factory configs: a one-line template edit shows up in every DAG it reaches.
+Both sides go through :func:`dagforge.project.load_project` (pure, no Airflow), so the diff is of
+the fully expanded dag-factory configs: a one-line template edit shows up in every DAG it reaches.
 The ref's configs are taken with ``git archive`` into a temporary folder, so the repository, its
 index and its worktrees are never touched.
 """
@@ -22,7 +22,10 @@ from dagforge.errors import DagforgeError, UsageError
 from dagforge.project import load_project
 from dagforge.settings import CONFIGS_DIR_NAME
 
-TASK_CODE = ("callables", "dags")  # code the DAGs run: a change here changes no config, but every run
+TASK_CODE = (
+    "callables",
+    "dags",
+)  # code the DAGs run: a change here changes no config, but every run
 _VALUE_WIDTH = 60
 
 
@@ -64,7 +67,9 @@ class DagDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[KeyChange]] = field(default_factory=dict)
-    code_changed: list[str] = field(default_factory=list)  # task code and loader files, against the base
+    code_changed: list[str] = field(
+        default_factory=list
+    )  # task code and loader files, against the base
 
     @property
     def unchanged(self) -> int:
@@ -77,7 +82,9 @@ def _git(repo: Path, *args: str) -> bytes:
     except FileNotFoundError as exc:
         raise GitError("git is not installed") from exc
     if done.returncode != 0:
-        raise GitError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
+        raise GitError(
+            f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}"
+        )
     return done.stdout
 
 
@@ -91,11 +98,15 @@ def resolve_ref(repo: Path, ref: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     except GitError as exc:
-        raise GitRefError(f"'{ref}' is not a commit in {repo} (fetch it first, e.g. 'git fetch origin main')") from exc
+        raise GitRefError(
+            f"'{ref}' is not a commit in {repo} (fetch it first, e.g. 'git fetch origin main')"
+        ) from exc
 
 
 def export_tree(repo: Path, commit: str, subdir: str, target: Path) -> Path:
-    """Write ``subdir`` as it is at ``commit`` under ``target``; an absent folder gives an empty one."""
+    """Write ``subdir`` as it is at ``commit`` under ``target``; an absent folder gives an empty
+    one.
+    """
     folder = target / subdir
     folder.mkdir(parents=True, exist_ok=True)
     if not _git(repo, "ls-tree", "--name-only", commit, "--", subdir).strip():
@@ -119,7 +130,9 @@ def load_side(configs: Path, label: str) -> Side:
 
 
 def diff_project(project_dir: Path, base_ref: str, configs: str = CONFIGS_DIR_NAME) -> DagDiff:
-    """The DAG diff between ``base_ref`` and the working tree of the repository holding ``project_dir``."""
+    """The DAG diff between ``base_ref`` and the working tree of the repository holding
+    ``project_dir``.
+    """
     repo = repo_root(project_dir)
     commit = resolve_ref(repo, base_ref)
     relative = (project_dir.resolve() / configs).relative_to(repo.resolve()).as_posix()
@@ -128,20 +141,31 @@ def diff_project(project_dir: Path, base_ref: str, configs: str = CONFIGS_DIR_NA
     head_dir = repo / relative
     head = load_side(head_dir, "working tree") if head_dir.is_dir() else Side("working tree", {}, 0)
     result = compare(base, head)
-    result.code_changed = changed_files(repo, commit, [(project_dir.resolve() / c).relative_to(repo.resolve())
-                                                       .as_posix() for c in TASK_CODE])
+    result.code_changed = changed_files(
+        repo,
+        commit,
+        [(project_dir.resolve() / c).relative_to(repo.resolve()).as_posix() for c in TASK_CODE],
+    )
     return result
 
 
 def changed_files(repo: Path, commit: str, folders: list[str]) -> list[str]:
-    """Files under ``folders`` that differ between ``commit`` and the working tree (new files included)."""
+    """Files under ``folders`` that differ between ``commit`` and the working tree (new files
+    included).
+    """
     tracked = _git(repo, "diff", "--name-only", commit, "--", *folders).decode().split("\n")
-    new = _git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders).decode().split("\n")
+    new = (
+        _git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders)
+        .decode()
+        .split("\n")
+    )
     return sorted({name for name in [*tracked, *new] if name.endswith(".py")})
 
 
 def compare(base: Side, head: Side) -> DagDiff:
-    """DAGs only in ``head`` (added), only in ``base`` (removed), and in both with different configs."""
+    """DAGs only in ``head`` (added), only in ``base`` (removed), and in both with different
+    configs.
+    """
     result = DagDiff(base, head)
     result.added = sorted(set(head.dags) - set(base.dags))
     result.removed = sorted(set(base.dags) - set(head.dags))
@@ -157,9 +181,15 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(value, Mapping) and value:
         for key, item in value.items():
             yield from flatten(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list) and value and all(isinstance(i, Mapping) and "task_id" in i for i in value):
+    elif (
+        isinstance(value, list)
+        and value
+        and all(isinstance(i, Mapping) and "task_id" in i for i in value)
+    ):
         for item in value:
-            yield from flatten({k: v for k, v in item.items() if k != "task_id"}, f"{prefix}[{item['task_id']}]")
+            yield from flatten(
+                {k: v for k, v in item.items() if k != "task_id"}, f"{prefix}[{item['task_id']}]"
+            )
     else:
         yield prefix, value
 
@@ -198,14 +228,21 @@ def _grouped(changed: dict[str, list[KeyChange]]) -> list[tuple[list[str], list[
 
 def format_markdown(diff: DagDiff) -> str:
     """The diff as Markdown for a pull request or a CI job summary."""
-    lines = [f"## DAG changes against `{diff.base.label}`", "",
-             f"**{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed, "
-             f"{diff.unchanged} unchanged** ({len(diff.base.dags)} DAGs at `{diff.base.label}`, "
-             f"{len(diff.head.dags)} in the {diff.head.label})"]
+    lines = [
+        f"## DAG changes against `{diff.base.label}`",
+        "",
+        f"**{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed, "
+        f"{diff.unchanged} unchanged** ({len(diff.base.dags)} DAGs at `{diff.base.label}`, "
+        f"{len(diff.head.dags)} in the {diff.head.label})",
+    ]
     for side in (diff.base, diff.head):
         if side.errors:
-            lines += ["", f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are left "
-                          "out of that side; run `dagforge validate` to see them."]
+            lines += [
+                "",
+                f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are "
+                "left "
+                "out of that side; run `dagforge validate` to see them.",
+            ]
     if diff.added:
         lines += ["", "### Added", ""] + [_dag_line(d, diff.head.dags[d]) for d in diff.added]
     if diff.removed:
@@ -213,12 +250,24 @@ def format_markdown(diff: DagDiff) -> str:
     if diff.changed:
         lines += ["", "### Changed"]
         for dag_ids, changes in _grouped(diff.changed):
-            lines += ["", _changed_heading(dag_ids, changes), "", "| key | before | after |", "|---|---|---|"]
+            lines += [
+                "",
+                _changed_heading(dag_ids, changes),
+                "",
+                "| key | before | after |",
+                "|---|---|---|",
+            ]
             lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
     if not (diff.added or diff.removed or diff.changed):
         lines += ["", "No DAG changes."]
     if diff.code_changed:
-        lines += ["", "### Task code changed", "", "Every run of the DAGs using these modules runs the new code:", ""]
+        lines += [
+            "",
+            "### Task code changed",
+            "",
+            "Every run of the DAGs using these modules runs the new code:",
+            "",
+        ]
         lines += [f"- `{name}`" for name in diff.code_changed]
     return "\n".join(lines) + "\n"
 
@@ -237,10 +286,21 @@ def _changed_heading(dag_ids: list[str], changes: list[KeyChange]) -> str:
 def as_json(diff: DagDiff) -> dict[str, Any]:
     """The diff as plain data (``--format json``)."""
     return {
-        "base": diff.base.label, "added": diff.added, "removed": diff.removed,
-        "changed": {dag_id: [{"path": c.path, "before": None if c.before is _ABSENT else c.before,
-                              "after": None if c.after is _ABSENT else c.after} for c in changes]
-                    for dag_id, changes in diff.changed.items()},
-        "unchanged": diff.unchanged, "errors": {"base": diff.base.errors, "head": diff.head.errors},
+        "base": diff.base.label,
+        "added": diff.added,
+        "removed": diff.removed,
+        "changed": {
+            dag_id: [
+                {
+                    "path": c.path,
+                    "before": None if c.before is _ABSENT else c.before,
+                    "after": None if c.after is _ABSENT else c.after,
+                }
+                for c in changes
+            ]
+            for dag_id, changes in diff.changed.items()
+        },
+        "unchanged": diff.unchanged,
+        "errors": {"base": diff.base.errors, "head": diff.head.errors},
         "code_changed": diff.code_changed,
     }

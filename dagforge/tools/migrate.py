@@ -15,16 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.errors import ConfigError
-from dagforge.language.hints import REMOVED_OPERATORS, callable_path, removed_key
+from dagforge.language.removed import (
+    REMOVED,
+    REMOVED_OPERATORS,
+    SECONDS_SUFFIX,
+    callable_path,
+    removed_key,
+)
 from dagforge.language.schema import operator_aliases
 from dagforge.language.values import format_duration
 from dagforge.load import Document, JsonPath, load_text, value_at
 from dagforge.settings import SCHEMA_FILE, SCHEMAS_DIR
 
-RENAMES = {"schedule_interval": "schedule", "concurrency": "max_active_tasks",
-           "task_concurrency": "max_active_tis_per_dag"}
 SCHEMA_LINE = "# yaml-language-server: $schema="
-_SECONDS = re.compile(r"_(secs?|seconds)$")
 
 
 @dataclass(frozen=True)
@@ -44,14 +47,20 @@ class Migration:
     manual: list[str] = field(default_factory=list)
 
 
-def migrate_text(text: str, file: str, *, package: str = "callables", schema_ref: str | None = None) -> Migration:
-    """The migrated text of one 0.x file and what changed; raises ``ConfigError`` on unparsable YAML."""
+def migrate_text(
+    text: str, file: str, *, package: str = "callables", schema_ref: str | None = None
+) -> Migration:
+    """The migrated text of one 0.x file and what changed; raises ``ConfigError`` on unparsable
+    YAML.
+    """
     doc = load_text(text, file)
     if any(p.code.startswith("yaml-") for p in doc.problems):
         raise ConfigError([p for p in doc.problems if p.code.startswith("yaml-")])
     lines = text.splitlines(keepends=True)
     result = Migration("")
-    for edit in sorted(_edits(doc, lines, package, result.manual), key=lambda e: (e.line, e.column), reverse=True):
+    for edit in sorted(
+        _edits(doc, lines, package, result.manual), key=lambda e: (e.line, e.column), reverse=True
+    ):
         _apply(lines, edit)
         result.changes.insert(0, f"line {edit.line}: {edit.note}")
     if schema_ref and not text.startswith(SCHEMA_LINE):
@@ -72,7 +81,10 @@ def _edits(doc: Document, lines: list[str], package: str, manual: list[str]) -> 
             continue
         edit = _edit_for(doc, lines, path, parent, package)
         if edit is None:
-            manual.append(f"line {mark.line}: '{key}' needs a manual change ({removed_key(key, parent[key], parent)})")
+            manual.append(
+                f"line {mark.line}: '{key}' needs a manual change "
+                f"({removed_key(key, parent[key], parent)})"
+            )
         elif edit.new is not None or edit.old:
             yield edit
 
@@ -89,16 +101,29 @@ def _operator_edits(doc: Document, lines: list[str]) -> Iterator[Edit]:
             start = mark.column - 1
             quoted = lines[mark.line - 1][start] in "'\""
             new = operator_renames()[value]
-            yield Edit(mark.line, mark.column + int(quoted), value, new, mark.line, f"operator {value} → {new}")
+            yield Edit(
+                mark.line,
+                mark.column + int(quoted),
+                value,
+                new,
+                mark.line,
+                f"operator {value} → {new}",
+            )
 
 
 def _span(doc: Document, path: JsonPath) -> int:
     """The last line the key at ``path`` and its value take up."""
-    return max(mark.line for index in (doc.values, doc.keys) for p, mark in index.items() if p[: len(path)] == path)
+    return max(
+        mark.line
+        for index in (doc.values, doc.keys)
+        for p, mark in index.items()
+        if p[: len(path)] == path
+    )
 
 
-def _edit_for(doc: Document, lines: list[str], path: JsonPath, parent: Mapping[str, Any],
-              package: str) -> Edit | None:
+def _edit_for(
+    doc: Document, lines: list[str], path: JsonPath, parent: Mapping[str, Any], package: str
+) -> Edit | None:
     key = str(path[-1])
     value = parent[key]
     mark = doc.keys[path]
@@ -109,40 +134,57 @@ def _edit_for(doc: Document, lines: list[str], path: JsonPath, parent: Mapping[s
     if match is None:
         return None
     old = match.group(0)
-    if key in RENAMES:
-        return Edit(mark.line, mark.column, key, RENAMES[key], mark.line, f"{key} → {RENAMES[key]}")
+    entry = REMOVED.get(key)
+    if entry is not None and entry.rename:
+        return Edit(mark.line, mark.column, key, entry.rename, mark.line, f"{key} → {entry.rename}")
     if key == "python_callable_name" and "python_callable_file" in parent:
-        return _delete(lines, mark.line, mark.column, last, old, "python_callable_name folded into python_callable")
+        return _delete(
+            lines,
+            mark.line,
+            mark.column,
+            last,
+            old,
+            "python_callable_name folded into python_callable",
+        )
     if key == "python_callable_file":
         target = callable_path(parent)
         if target is None or last != mark.line:
             return None
         new = "python_callable: " + target.replace("callables.", f"{package}.", 1)
         return Edit(mark.line, mark.column, old, new, last, f"{old} → {new}")
-    seconds = isinstance(value, int) and not isinstance(value, bool) and _SECONDS.search(key)
+    seconds = isinstance(value, int) and not isinstance(value, bool) and SECONDS_SUFFIX.search(key)
     if seconds and last == mark.line:
-        new = f"{_SECONDS.sub('', key)}: {format_duration(value)}"
+        new = f"{SECONDS_SUFFIX.sub('', key)}: {format_duration(value)}"
         return Edit(mark.line, mark.column, old, new, last, f"{old} → {new}")
-    if key in ("default_view", "orientation", "sla", "provide_context"):
-        return _delete(lines, mark.line, mark.column, last, old, f"removed {old.strip()} (gone in Airflow 3)")
+    if entry is not None and entry.drop:
+        return _delete(
+            lines, mark.line, mark.column, last, old, f"removed {old.strip()} ({entry.why})"
+        )
     return None
 
 
-def _delete(lines: list[str], line: int, column: int, last: int, old: str, note: str) -> Edit | None:
-    """Delete whole lines only when the key starts its line (block style); flow mappings are left to people."""
-    return Edit(line, column, old, None, last, note) if not lines[line - 1][: column - 1].strip() else None
+def _delete(
+    lines: list[str], line: int, column: int, last: int, old: str, note: str
+) -> Edit | None:
+    """Delete whole lines only when the key starts its line (block style); flow mappings are left to
+    people.
+    """
+    return (
+        Edit(line, column, old, None, last, note)
+        if not lines[line - 1][: column - 1].strip()
+        else None
+    )
 
 
 def _apply(lines: list[str], edit: Edit) -> None:
     if edit.new is None:
-        del lines[edit.line - 1: edit.last_line]
+        del lines[edit.line - 1 : edit.last_line]
         return
     text = lines[edit.line - 1]
     start = edit.column - 1
-    lines[edit.line - 1] = text[:start] + edit.new + text[start + len(edit.old):]
+    lines[edit.line - 1] = text[:start] + edit.new + text[start + len(edit.old) :]
 
 
 def schema_ref_for(path: Path) -> str:
     """The schema's path relative to the config file, as editors resolve it."""
-    return os.path.relpath(SCHEMAS_DIR / SCHEMA_FILE,
- path.resolve().parent).replace(os.sep, "/")
+    return os.path.relpath(SCHEMAS_DIR / SCHEMA_FILE, path.resolve().parent).replace(os.sep, "/")

@@ -36,5 +36,7 @@ def to_plain(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def render_dag(dag: ExpandedDag) -> str:
     """``dag_id: {config}`` as YAML, headed by a comment naming where it comes from."""
-    body = yaml.safe_dump({dag.dag_id: to_plain(dag.config)}, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump(
+        {dag.dag_id: to_plain(dag.config)}, sort_keys=False, allow_unicode=True, width=100
+    )
     return f"# rendered by dagforge from {dag.origin.describe()}\n{body}"

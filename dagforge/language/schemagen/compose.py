@@ -17,19 +17,43 @@ from dagforge.language.typed import ALLOWED_TYPES
 Schema = dict[str, Any]
 
 SCHEMA_ID = "https://dagforge.dev/schemas/dagforge.schema.json"
-PRESETS = ("@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly",
-           "@annually", "@midnight", "none", "None")
+PRESETS = (
+    "@once",
+    "@continuous",
+    "@hourly",
+    "@daily",
+    "@weekly",
+    "@monthly",
+    "@quarterly",
+    "@yearly",
+    "@annually",
+    "@midnight",
+    "none",
+    "None",
+)
 DURATION_PATTERN = r"^(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"
-DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$"
+DATE_PATTERN = (
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
 CRON_PATTERN = r"^(@\w+|[Nn]one|\S+(\s+\S+){4})$"
 DAG_ID_PATTERN = r"^[A-Za-z0-9_.-]+$"  # Airflow's KEY_REGEX
 DOTTED = r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$"
 TASK_KEYS: Schema = {
-    "task_id": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+$", "description": "Unique within the DAG."},
+    "task_id": {
+        "type": "string",
+        "pattern": r"^[A-Za-z0-9_.-]+$",
+        "description": "Unique within the DAG.",
+    },
     "operator": {"$ref": "#/$defs/operator"},
-    "dependencies": {"type": "array", "items": {"type": "string"},
-                     "description": "task_ids this task runs after."},
-    "task_group_name": {"type": "string", "description": "The task group (under task_groups) holding it."},
+    "dependencies": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "task_ids this task runs after.",
+    },
+    "task_group_name": {
+        "type": "string",
+        "description": "The task group (under task_groups) holding it.",
+    },
     "inlets": {"$ref": "#/$defs/assetList"},
     "outlets": {"$ref": "#/$defs/assetList"},
 }
@@ -42,24 +66,60 @@ def ref(name: str) -> Schema:
 def value_defs() -> dict[str, Schema]:
     """Free-form values, friendly values and the allow-listed ``__type__`` objects."""
     return {
-        "value": {"description": "Any YAML value; objects with __type__ must name an allow-listed type.",
-                  "if": {"type": "object", "required": ["__type__"]}, "then": ref("typed"),
-                  "additionalProperties": ref("value"), "items": ref("value")},
-        "typed": {"type": "object", "required": ["__type__"], "additionalProperties": ref("value"),
-                  "properties": {"__type__": {"enum": list(ALLOWED_TYPES), "x-dagforge-code": "unsafe-type"}}},
-        "duration": {"description": "A duration such as 30s, 5m, 1h30m, 2d (or a datetime.timedelta __type__).",
-                     "if": {"type": "object"}, "then": ref("typed"),
-                     "else": {"type": "string", "pattern": DURATION_PATTERN, "format": "dagforge-duration",
-                              "x-dagforge-code": "invalid-duration"}},
-        "date": {"description": "A date (YYYY-MM-DD) or date-time, UTC unless an offset is given.",
-                 "if": {"type": "object"}, "then": ref("typed"),
-                 "else": {"type": "string", "pattern": DATE_PATTERN, "format": "dagforge-date",
-                          "x-dagforge-code": "invalid-date"}},
-        "callable": {"type": "string", "pattern": DOTTED, "x-dagforge-code": "invalid-callable",
-                     "description": "A function in an allowed package, e.g. callables.who.process_country."},
-        "uri": {"type": "string", "pattern": r"^\S+$", "description": "An asset (dataset) URI, e.g. s3://bucket/key."},
-        "assetList": {"type": "array", "items": {"if": {"type": "object"}, "then": ref("typed"), "else": ref("uri")},
-                      "description": "Assets (datasets) as URIs."},
+        "value": {
+            "description": "Any YAML value; objects with __type__ must name an allow-listed type.",
+            "if": {"type": "object", "required": ["__type__"]},
+            "then": ref("typed"),
+            "additionalProperties": ref("value"),
+            "items": ref("value"),
+        },
+        "typed": {
+            "type": "object",
+            "required": ["__type__"],
+            "additionalProperties": ref("value"),
+            "properties": {
+                "__type__": {"enum": list(ALLOWED_TYPES), "x-dagforge-code": "unsafe-type"}
+            },
+        },
+        "duration": {
+            "description": "A duration such as 30s, 5m, 1h30m, 2d (or a datetime.timedelta "
+            "__type__).",
+            "if": {"type": "object"},
+            "then": ref("typed"),
+            "else": {
+                "type": "string",
+                "pattern": DURATION_PATTERN,
+                "format": "dagforge-duration",
+                "x-dagforge-code": "invalid-duration",
+            },
+        },
+        "date": {
+            "description": "A date (YYYY-MM-DD) or date-time, UTC unless an offset is given.",
+            "if": {"type": "object"},
+            "then": ref("typed"),
+            "else": {
+                "type": "string",
+                "pattern": DATE_PATTERN,
+                "format": "dagforge-date",
+                "x-dagforge-code": "invalid-date",
+            },
+        },
+        "callable": {
+            "type": "string",
+            "pattern": DOTTED,
+            "x-dagforge-code": "invalid-callable",
+            "description": "A function in an allowed package, e.g. callables.who.process_country.",
+        },
+        "uri": {
+            "type": "string",
+            "pattern": r"^\S+$",
+            "description": "An asset (dataset) URI, e.g. s3://bucket/key.",
+        },
+        "assetList": {
+            "type": "array",
+            "items": {"if": {"type": "object"}, "then": ref("typed"), "else": ref("uri")},
+            "description": "Assets (datasets) as URIs.",
+        },
     }
 
 
@@ -67,53 +127,91 @@ def schedule_defs() -> dict[str, Schema]:
     return {
         "schedule": {
             "description": "A cron expression, a preset (@daily ...), null, a list of asset URIs, "
-                           "{datasets: [uri, ...]} or an allow-listed timetable __type__.",
+            "{datasets: [uri, ...]} or an allow-listed timetable __type__.",
             "type": ["string", "null", "object", "array"],
-            "if": {"type": "string"}, "then": ref("cron"),
-            "else": {"if": {"type": "object"}, "then": ref("scheduleObject"), "else": {"items": ref("uri")}},
+            "if": {"type": "string"},
+            "then": ref("cron"),
+            "else": {
+                "if": {"type": "object"},
+                "then": ref("scheduleObject"),
+                "else": {"items": ref("uri")},
+            },
         },
-        "cron": {"type": "string", "pattern": CRON_PATTERN, "format": "dagforge-schedule",
-                 "x-dagforge-code": "invalid-cron", "description": f"Five cron fields or one of {', '.join(PRESETS)}."},
+        "cron": {
+            "type": "string",
+            "pattern": CRON_PATTERN,
+            "format": "dagforge-schedule",
+            "x-dagforge-code": "invalid-cron",
+            "description": f"Five cron fields or one of {', '.join(PRESETS)}.",
+        },
         "scheduleObject": {
-            "if": {"required": ["__type__"]}, "then": ref("typed"),
-            "else": {"type": "object", "required": ["datasets"], "additionalProperties": False, "properties": {
-                "datasets": {"type": ["array", "string"], "items": ref("uri"),
-                             "description": "Asset URIs (all of them), or a condition string such as 'a | b'."},
-                "file": {"type": "string", "description": "A YAML file mapping names to URIs."},
-                "timetable": ref("typed")}},
+            "if": {"required": ["__type__"]},
+            "then": ref("typed"),
+            "else": {
+                "type": "object",
+                "required": ["datasets"],
+                "additionalProperties": False,
+                "properties": {
+                    "datasets": {
+                        "type": ["array", "string"],
+                        "items": ref("uri"),
+                        "description": "Asset URIs (all of them), or a condition string such as "
+                        "'a | b'.",
+                    },
+                    "file": {"type": "string", "description": "A YAML file mapping names to URIs."},
+                    "timetable": ref("typed"),
+                },
+            },
         },
     }
 
 
 DAG_DESCRIPTIONS = {
-    "schedule": "When the DAG runs: cron, preset, null, or assets.", "tasks": "The tasks: a list or a mapping.",
-    "default_args": "Arguments every task inherits.", "dagrun_timeout": "Fail a run that takes longer.",
-    "catchup": "Run the missed intervals since start_date.", "tags": "Labels shown in the UI.",
-    "max_active_tasks": "Replaces the removed `concurrency`.", "start_date": "First logical date.",
+    "schedule": "When the DAG runs: cron, preset, null, or assets.",
+    "tasks": "The tasks: a list or a mapping.",
+    "default_args": "Arguments every task inherits.",
+    "dagrun_timeout": "Fail a run that takes longer.",
+    "catchup": "Run the missed intervals since start_date.",
+    "tags": "Labels shown in the UI.",
+    "max_active_tasks": "Replaces the removed `concurrency`.",
+    "start_date": "First logical date.",
     "task_groups": "Task groups by name; tasks join one with task_group_name.",
-    "max_active_runs": "Concurrent runs of this DAG.", "params": "DAG params (run-time configuration).",
+    "max_active_runs": "Concurrent runs of this DAG.",
+    "params": "DAG params (run-time configuration).",
 }
 
 
 # DAG keys whose friendly form or constraint the signature cannot tell.
 DAG_OVERRIDES: Schema = {
-    "schedule": ref("schedule"), "start_date": ref("date"), "end_date": ref("date"),
-    "dagrun_timeout": ref("duration"), "default_args": ref("defaultArgs"),
+    "schedule": ref("schedule"),
+    "start_date": ref("date"),
+    "end_date": ref("date"),
+    "dagrun_timeout": ref("duration"),
+    "default_args": ref("defaultArgs"),
     "params": {"type": "object", "additionalProperties": ref("value")},
     "tags": {"type": "array", "items": {"type": "string"}},
-    "max_active_runs": {"type": "integer", "minimum": 1}, "max_active_tasks": {"type": "integer", "minimum": 1},
+    "max_active_runs": {"type": "integer", "minimum": 1},
+    "max_active_tasks": {"type": "integer", "minimum": 1},
     "max_consecutive_failed_dag_runs": {"type": "integer", "minimum": 0},
-    "tasks": ref("tasks"), "task_groups": ref("taskGroups"),  # dag-factory's own keys
+    "tasks": ref("tasks"),
+    "task_groups": ref("taskGroups"),  # dag-factory's own keys
 }
 
 
 def dag_keys(registry: Schema, tasks_required: bool) -> Schema:
-    """DAG-level keys: the DAG signature (from the registry), friendly where dagforge is friendlier."""
+    """DAG-level keys: the DAG signature (from the registry), friendly where dagforge is
+    friendlier."""
     keys = {**{k: arg_schema(v) for k, v in registry["dag"].items()}, **DAG_OVERRIDES}
-    keys = {key: {**spec, "description": DAG_DESCRIPTIONS[key]} if key in DAG_DESCRIPTIONS else spec
-            for key, spec in sorted(keys.items())}
-    schema: Schema = {"type": "object", "properties": keys, "additionalProperties": False,
-                      "x-dagforge-code": "unknown-key"}
+    keys = {
+        key: {**spec, "description": DAG_DESCRIPTIONS[key]} if key in DAG_DESCRIPTIONS else spec
+        for key, spec in sorted(keys.items())
+    }
+    schema: Schema = {
+        "type": "object",
+        "properties": keys,
+        "additionalProperties": False,
+        "x-dagforge-code": "unknown-key",
+    }
     return {**schema, "required": ["tasks"]} if tasks_required else schema
 
 
@@ -128,8 +226,13 @@ def arg_schema(spec: Schema) -> Schema:
 
 def task_def(base: Schema, args: Schema, required: list[str]) -> Schema:
     properties = {**{k: arg_schema(v) for k, v in sorted({**base, **args}.items())}, **TASK_KEYS}
-    return {"type": "object", "properties": properties, "required": ["operator", *required],
-            "additionalProperties": False, "x-dagforge-code": "unknown-key"}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": ["operator", *required],
+        "additionalProperties": False,
+        "x-dagforge-code": "unknown-key",
+    }
 
 
 def short(path: str) -> str:
@@ -138,20 +241,37 @@ def short(path: str) -> str:
 
 def operator_defs(registry: Schema) -> dict[str, Schema]:
     """One closed task schema per operator, chosen by the task's ``operator`` (aliases included)."""
-    names = {path: [path, *sorted(a for a, c in registry["aliases"].items() if c == path)]
-             for path in registry["operators"]}
-    branches = [{"if": {"required": ["operator"], "properties": {"operator": {"enum": spellings}}},
-                 "then": ref(f"task.{short(path)}")} for path, spellings in names.items()]
+    names = {
+        path: [path, *sorted(a for a, c in registry["aliases"].items() if c == path)]
+        for path in registry["operators"]
+    }
+    branches = [
+        {
+            "if": {"required": ["operator"], "properties": {"operator": {"enum": spellings}}},
+            "then": ref(f"task.{short(path)}"),
+        }
+        for path, spellings in names.items()
+    ]
     defs: dict[str, Schema] = {
-        "operator": {"enum": sorted(s for spellings in names.values() for s in spellings),
-                     "x-dagforge-code": "unknown-operator",
-                     "description": "An allow-listed operator (Airflow 2 import paths map to the same class)."},
-        "task": {"type": "object", "required": ["operator"], "properties": {"operator": ref("operator")},
-                 "allOf": branches, "x-dagforge-code": "missing-key"},
+        "operator": {
+            "enum": sorted(s for spellings in names.values() for s in spellings),
+            "x-dagforge-code": "unknown-operator",
+            "description": "An allow-listed operator (Airflow 2 import paths map to the same "
+            "class).",
+        },
+        "task": {
+            "type": "object",
+            "required": ["operator"],
+            "properties": {"operator": ref("operator")},
+            "allOf": branches,
+            "x-dagforge-code": "missing-key",
+        },
     }
     for path, spec in registry["operators"].items():
-        defs[f"task.{short(path)}"] = {**task_def(registry["base"], spec["args"], spec["required"]),
-                                       "title": path}
+        defs[f"task.{short(path)}"] = {
+            **task_def(registry["base"], spec["args"], spec["required"]),
+            "title": path,
+        }
     return defs
 
 
@@ -159,55 +279,112 @@ def structure_defs(registry: Schema) -> dict[str, Schema]:
     base = {k: arg_schema(v) for k, v in registry["base"].items()}
     base.update(inlets=TASK_KEYS["inlets"], outlets=TASK_KEYS["outlets"])
     return {
-        "defaultArgs": {"type": "object", "additionalProperties": False, "x-dagforge-code": "unknown-key",
-                        "properties": {**base, "start_date": ref("date"), "end_date": ref("date")}},
+        "defaultArgs": {
+            "type": "object",
+            "additionalProperties": False,
+            "x-dagforge-code": "unknown-key",
+            "properties": {**base, "start_date": ref("date"), "end_date": ref("date")},
+        },
         "dagDefaults": dag_keys(registry, tasks_required=False),
         "dag": dag_keys(registry, tasks_required=True),
-        "tasks": {"type": ["array", "object"],
-                  "if": {"type": "array"}, "then": {"minItems": 1, "items": {**ref("task"), "required": ["task_id"]}},
-                  "else": {"minProperties": 1, "additionalProperties": ref("task")}},
-        "taskGroups": {"type": "object", "additionalProperties": {
-            "type": "object", "additionalProperties": False, "x-dagforge-code": "unknown-key", "properties": {
-                "tooltip": {"type": "string"}, "prefix_group_id": {"type": "boolean"},
-                "parent_group_name": {"type": "string"}, "dependencies": {"type": "array", "items": {"type": "string"}},
-                "default_args": ref("defaultArgs")}}},
+        "tasks": {
+            "type": ["array", "object"],
+            "if": {"type": "array"},
+            "then": {"minItems": 1, "items": {**ref("task"), "required": ["task_id"]}},
+            "else": {"minProperties": 1, "additionalProperties": ref("task")},
+        },
+        "taskGroups": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "x-dagforge-code": "unknown-key",
+                "properties": {
+                    "tooltip": {"type": "string"},
+                    "prefix_group_id": {"type": "boolean"},
+                    "parent_group_name": {"type": "string"},
+                    "dependencies": {"type": "array", "items": {"type": "string"}},
+                    "default_args": ref("defaultArgs"),
+                },
+            },
+        },
         "template": template_def(),
     }
 
 
 def template_def() -> Schema:
-    parameter = {"type": "object", "additionalProperties": False, "x-dagforge-code": "unknown-key", "properties": {
-        "type": {"enum": ["string", "integer", "number", "boolean"]}, "pattern": {"type": "string"},
-        "enum": {"type": "array"}, "description": {"type": "string"}}}
-    return {"type": "object", "required": ["dag_id", "dag", "instances"], "additionalProperties": False,
-            "x-dagforge-code": "unknown-key", "properties": {
-                "description": {"type": "string"},
-                "dag_id": {"type": "string", "description": "The DAG id pattern, with {placeholders}."},
-                "parameters": {"type": "object", "additionalProperties": parameter,
-                               "description": "Instance fields: their type, pattern or allowed values."},
-                "dag": ref("dagDefaults"),
-                "instances": {"type": "array", "minItems": 1, "items": {
-                    "type": "object", "properties": {"dag": ref("dagDefaults")},
-                    "additionalProperties": {"type": ["string", "number", "boolean"],
-                                             "x-dagforge-code": "instance-invalid-value"},
-                    "description": "Values for the parameters; `dag:` overrides the template body."}}}}
+    parameter = {
+        "type": "object",
+        "additionalProperties": False,
+        "x-dagforge-code": "unknown-key",
+        "properties": {
+            "type": {"enum": ["string", "integer", "number", "boolean"]},
+            "pattern": {"type": "string"},
+            "enum": {"type": "array"},
+            "description": {"type": "string"},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["dag_id", "dag", "instances"],
+        "additionalProperties": False,
+        "x-dagforge-code": "unknown-key",
+        "properties": {
+            "description": {"type": "string"},
+            "dag_id": {"type": "string", "description": "The DAG id pattern, with {placeholders}."},
+            "parameters": {
+                "type": "object",
+                "additionalProperties": parameter,
+                "description": "Instance fields: their type, pattern or allowed values.",
+            },
+            "dag": ref("dagDefaults"),
+            "instances": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "properties": {"dag": ref("dagDefaults")},
+                    "additionalProperties": {
+                        "type": ["string", "number", "boolean"],
+                        "x-dagforge-code": "instance-invalid-value",
+                    },
+                    "description": "Values for the parameters; `dag:` overrides the template body.",
+                },
+            },
+        },
+    }
 
 
 def compose(registry: Schema) -> Schema:
     """The whole-file schema: ``default``, ``templates``, and every other top-level key a DAG."""
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
         "title": "dagforge config file",
         "description": "A dag-factory 1.x YAML file, optionally with dagforge templates. "
-                       "Top-level keys other than default and templates are DAG ids. "
-                       "Generated by dagforge.language.schemagen.compose: do not edit by hand.",
+        "Top-level keys other than default and templates are DAG ids. "
+        "Generated by dagforge.language.schemagen.compose: do not edit by hand.",
         "type": "object",
-        "propertyNames": {"pattern": DAG_ID_PATTERN, "maxLength": 250, "x-dagforge-code": "invalid-dag-id"},
-        "properties": {"default": ref("dagDefaults"),
-                       "templates": {"type": "object", "additionalProperties": ref("template"),
-                                     "description": "Pipeline templates: one DAG per instance."}},
+        "propertyNames": {
+            "pattern": DAG_ID_PATTERN,
+            "maxLength": 250,
+            "x-dagforge-code": "invalid-dag-id",
+        },
+        "properties": {
+            "default": ref("dagDefaults"),
+            "templates": {
+                "type": "object",
+                "additionalProperties": ref("template"),
+                "description": "Pipeline templates: one DAG per instance.",
+            },
+        },
         "additionalProperties": ref("dag"),
-        "$defs": {**value_defs(), **schedule_defs(), **structure_defs(registry), **operator_defs(registry)},
+        "$defs": {
+            **value_defs(),
+            **schedule_defs(),
+            **structure_defs(registry),
+            **operator_defs(registry),
+        },
     }
 
 

@@ -5,12 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 Schema = dict[str, Any]
-_ANCHORS = {"defaultArgs": "default_args", "duration": "duration", "date": "date", "schedule": "schedule",
-            "callable": "callable", "uri": "uri", "assetList": "assetlist", "value": "value", "operator": "operators",
-            "tasks": "operators", "typed": "typed"}
+_ANCHORS = {
+    "defaultArgs": "default_args",
+    "duration": "duration",
+    "date": "date",
+    "schedule": "schedule",
+    "callable": "callable",
+    "uri": "uri",
+    "assetList": "assetlist",
+    "value": "value",
+    "operator": "operators",
+    "tasks": "operators",
+    "typed": "typed",
+}
 _SECTIONS = (
-    ("dag", "DAG keys", "Keys of a DAG entry, the `default:` block, `defaults.yml` and a template's `dag:` body. "
-     "`tasks` is required in a DAG entry."),
+    (
+        "dag",
+        "DAG keys",
+        "Keys of a DAG entry, the `default:` block, `defaults.yml` and a template's `dag:` body. "
+        "`tasks` is required in a DAG entry.",
+    ),
     ("defaultArgs", "default_args", "Task arguments every task of the DAG inherits."),
     ("template", "Templates", "Entries under `templates:`; each yields one DAG per instance."),
     ("scheduleObject", "Asset schedules", "`schedule:` as a mapping (data-aware scheduling)."),
@@ -39,13 +53,22 @@ def table(properties: Schema, required: list[str]) -> list[str]:
     rows = ["| key | type | required | description |", "|---|---|---|---|"]
     for key, spec in sorted(properties.items()):
         mark = "yes" if key in required else ""
-        rows.append(f"| `{key}` | {_cell(type_of(spec))} | {mark} | {_cell(spec.get('description', ''))} |")
+        rows.append(
+            f"| `{key}` | {_cell(type_of(spec))} | {mark} | {_cell(spec.get('description', ''))} |"
+        )
     return rows
 
 
 def section(defs: Schema, name: str, title: str, intro: str) -> list[str]:
     spec = defs[name].get("else", defs[name])
-    return [f"## {title}", "", intro, "", *table(spec.get("properties", {}), spec.get("required", [])), ""]
+    return [
+        f"## {title}",
+        "",
+        intro,
+        "",
+        *table(spec.get("properties", {}), spec.get("required", [])),
+        "",
+    ]
 
 
 def values_section(defs: Schema) -> list[str]:
@@ -56,22 +79,42 @@ def values_section(defs: Schema) -> list[str]:
         lines.append(f"### {name}\n\n{spec.get('description', shape.get('description', ''))}\n")
         if "pattern" in shape:
             lines.append(f"Form: `{shape['pattern']}`.\n")
-    lines.append("### typed\n\nObjects with `__type__` may only name: "
-                 + ", ".join(f"`{t}`" for t in defs["typed"]["properties"]["__type__"]["enum"]) + ".\n")
+    lines.append(
+        "### typed\n\nObjects with `__type__` may only name: "
+        + ", ".join(f"`{t}`" for t in defs["typed"]["properties"]["__type__"]["enum"])
+        + ".\n"
+    )
     return lines
 
 
 def operators_section(defs: Schema) -> list[str]:
-    lines = ["## Operators", "", "A task's `operator` must be one of these. Each accepts the task keys "
-             "(`task_id`, `dependencies`, `task_group_name`, `inlets`, `outlets`), the BaseOperator arguments of "
-             "[default_args](#default_args), and its own arguments below.", ""]
+    lines = [
+        "## Operators",
+        "",
+        "A task's `operator` must be one of these. Each accepts the task keys "
+        "(`task_id`, `dependencies`, `task_group_name`, `inlets`, `outlets`), the BaseOperator "
+        "arguments of "
+        "[default_args](#default_args), and its own arguments below.",
+        "",
+    ]
     aliases = defs["operator"]["enum"]
     for name in sorted(k for k in defs if k.startswith("task.")):
         spec, path = defs[name], defs[name]["title"]
-        own = {k: v for k, v in spec["properties"].items() if k not in defs["defaultArgs"]["properties"]}
-        spellings = [a for a in aliases if a != path and a.rsplit(".", 1)[-1] == path.rsplit(".", 1)[-1]]
-        lines += [f"### {path.rsplit('.', 1)[-1]}", "", f"`{path}`"
-                  + (" (also: " + ", ".join(f"`{s}`" for s in spellings) + ")" if spellings else ""), ""]
+        own = {
+            k: v
+            for k, v in spec["properties"].items()
+            if k not in defs["defaultArgs"]["properties"]
+        }
+        spellings = [
+            a for a in aliases if a != path and a.rsplit(".", 1)[-1] == path.rsplit(".", 1)[-1]
+        ]
+        lines += [
+            f"### {path.rsplit('.', 1)[-1]}",
+            "",
+            f"`{path}`"
+            + (" (also: " + ", ".join(f"`{s}`" for s in spellings) + ")" if spellings else ""),
+            "",
+        ]
         lines += [*table(own, spec.get("required", [])), ""]
     return lines
 
@@ -79,10 +122,18 @@ def operators_section(defs: Schema) -> list[str]:
 def render(schema: Schema) -> str:
     """The whole reference, deterministic for a given schema."""
     defs = schema["$defs"]
-    lines = ["# Config reference", "", "<!-- Generated by `dagforge schema --docs` from "
-             "schemas/dagforge.schema.json: do not edit by hand. -->", "",
-             schema["description"].split(" Generated")[0], "",
-             "See [config-language.md](config-language.md) for templates, defaults layers and validate codes.", ""]
+    lines = [
+        "# Config reference",
+        "",
+        "<!-- Generated by `dagforge schema --docs` from "
+        "schemas/dagforge.schema.json: do not edit by hand. -->",
+        "",
+        schema["description"].split(" Generated")[0],
+        "",
+        "See [config-language.md](config-language.md) for templates, defaults layers and "
+        "validate codes.",
+        "",
+    ]
     for name, title, intro in _SECTIONS:
         lines += section(defs, name, title, intro)
     lines += operators_section(defs) + values_section(defs)

@@ -1,7 +1,8 @@
 """Read DAG and operator signatures from Airflow into plain data (``schemas/operators.json``).
 
-Run at dev time, with Airflow installed: ``python -m dagforge.language.schemagen.introspect``. Validation never
-imports Airflow; it reads the committed output, and a test fails when that output is stale.
+Run at dev time, with Airflow installed: ``python -m dagforge.language.schemagen.introspect``.
+Validation never imports Airflow; it reads the committed output, and a test fails when that output
+is stale.
 """
 
 from __future__ import annotations
@@ -27,43 +28,86 @@ OPERATORS = (
     "airflow.providers.amazon.aws.operators.s3.S3CreateObjectOperator",
     "airflow.providers.amazon.aws.operators.s3.S3DeleteObjectsOperator",
 )
-# Airflow 2 import paths people still write; they map to the same operator.
-ALIASES = {
-    "airflow.operators.python.PythonOperator": "airflow.providers.standard.operators.python.PythonOperator",
-    "airflow.operators.python_operator.PythonOperator": "airflow.providers.standard.operators.python.PythonOperator",
-    "airflow.operators.python.BranchPythonOperator":
-        "airflow.providers.standard.operators.python.BranchPythonOperator",
-    "airflow.operators.python.ShortCircuitOperator":
-        "airflow.providers.standard.operators.python.ShortCircuitOperator",
-    "airflow.operators.bash.BashOperator": "airflow.providers.standard.operators.bash.BashOperator",
-    "airflow.operators.bash_operator.BashOperator": "airflow.providers.standard.operators.bash.BashOperator",
-    "airflow.operators.empty.EmptyOperator": "airflow.providers.standard.operators.empty.EmptyOperator",
-    "airflow.operators.trigger_dagrun.TriggerDagRunOperator":
-        "airflow.providers.standard.operators.trigger_dagrun.TriggerDagRunOperator",
-    "airflow.sensors.python.PythonSensor": "airflow.providers.standard.sensors.python.PythonSensor",
-}
+# Airflow 2 import paths people still write → where the same class lives in Airflow 3.
+_MOVED = (
+    ("airflow.operators.python.PythonOperator", "operators.python.PythonOperator"),
+    ("airflow.operators.python_operator.PythonOperator", "operators.python.PythonOperator"),
+    ("airflow.operators.python.BranchPythonOperator", "operators.python.BranchPythonOperator"),
+    ("airflow.operators.python.ShortCircuitOperator", "operators.python.ShortCircuitOperator"),
+    ("airflow.operators.bash.BashOperator", "operators.bash.BashOperator"),
+    ("airflow.operators.bash_operator.BashOperator", "operators.bash.BashOperator"),
+    ("airflow.operators.empty.EmptyOperator", "operators.empty.EmptyOperator"),
+    (
+        "airflow.operators.trigger_dagrun.TriggerDagRunOperator",
+        "operators.trigger_dagrun.TriggerDagRunOperator",
+    ),
+    ("airflow.sensors.python.PythonSensor", "sensors.python.PythonSensor"),
+)
+ALIASES = {old: f"airflow.providers.standard.{new}" for old, new in _MOVED}
 # BaseOperator arguments a YAML config must not set: objects, callbacks and internals.
-BASE_EXCLUDED = frozenset({
-    "self", "task_id", "dag", "default_args", "task_group", "retry_policy", "sla", "resources",
-    "on_execute_callback", "on_failure_callback", "on_success_callback", "on_retry_callback",
-    "on_skipped_callback", "pre_execute", "post_execute", "executor_config", "logger_name",
-    "allow_nested_operators", "start_date", "end_date",
-})
+BASE_EXCLUDED = frozenset(
+    {
+        "self",
+        "task_id",
+        "dag",
+        "default_args",
+        "task_group",
+        "retry_policy",
+        "sla",
+        "resources",
+        "on_execute_callback",
+        "on_failure_callback",
+        "on_success_callback",
+        "on_retry_callback",
+        "on_skipped_callback",
+        "pre_execute",
+        "post_execute",
+        "executor_config",
+        "logger_name",
+        "allow_nested_operators",
+        "start_date",
+        "end_date",
+    }
+)
 # DAG arguments a YAML config must not set: Python objects, callbacks and Jinja internals.
-DAG_EXCLUDED = frozenset({
-    "dag_id", "template_undefined", "user_defined_macros", "user_defined_filters", "sla_miss_callback",
-    "on_success_callback", "on_failure_callback", "jinja_environment_kwargs", "task_group", "deadline",
-})
+DAG_EXCLUDED = frozenset(
+    {
+        "dag_id",
+        "template_undefined",
+        "user_defined_macros",
+        "user_defined_filters",
+        "sla_miss_callback",
+        "on_success_callback",
+        "on_failure_callback",
+        "jinja_environment_kwargs",
+        "task_group",
+        "deadline",
+    }
+)
 DURATION_ARGS = frozenset({"retry_delay", "max_retry_delay", "execution_timeout"})
-_KINDS = {"bool": "boolean", "int": "integer", "float": "number", "str": "string", "dict": "object",
-          "Mapping": "object", "MutableMapping": "object", "list": "array", "Sequence": "array",
-          "Collection": "array", "Iterable": "array", "Container": "array", "None": "null",
-          "timedelta": "number", "datetime": "string"}  # seconds and ISO text, as dag-factory passes them on
+_KINDS = {
+    "bool": "boolean",
+    "int": "integer",
+    "float": "number",
+    "str": "string",
+    "dict": "object",
+    "Mapping": "object",
+    "MutableMapping": "object",
+    "list": "array",
+    "Sequence": "array",
+    "Collection": "array",
+    "Iterable": "array",
+    "Container": "array",
+    "None": "null",
+    "timedelta": "number",
+    "datetime": "string",
+}  # seconds and ISO text, as dag-factory passes them on
 _IGNORED = {"ArgNotSet"}  # a sentinel meaning "not given", never a value
 
 
 def json_kind(annotation: Any) -> list[str]:
-    """JSON types an annotation allows; empty when it names something YAML cannot spell (any value)."""
+    """JSON types an annotation allows; empty when it names something YAML cannot spell (any
+    value)."""
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
     while "[" in text:  # only the outer types matter: list[str] is an array
         text = re.sub(r"\[[^\[\]]*\]", "", text)
@@ -102,8 +146,11 @@ def own_args(cls: type, stop: type) -> tuple[dict[str, dict[str, Any]], list[str
 
 def base_args(base: type) -> dict[str, dict[str, Any]]:
     params = inspect.signature(vars(base)["__init__"]).parameters.items()
-    return {name: arg_spec(name, p) for name, p in sorted(params)
-            if name not in BASE_EXCLUDED and p.kind == p.KEYWORD_ONLY}
+    return {
+        name: arg_spec(name, p)
+        for name, p in sorted(params)
+        if name not in BASE_EXCLUDED and p.kind == p.KEYWORD_ONLY
+    }
 
 
 def dag_args(dag: type) -> dict[str, dict[str, Any]]:
@@ -114,7 +161,11 @@ def dag_args(dag: type) -> dict[str, dict[str, Any]]:
     args = {}
     for name, param in inspect.signature(dag).parameters.items():
         if name not in DAG_EXCLUDED:
-            annotation = param.annotation if param.annotation is not param.empty else field_types.get(name, "")
+            annotation = (
+                param.annotation
+                if param.annotation is not param.empty
+                else field_types.get(name, "")
+            )
             args[name] = arg_spec(name, param.replace(annotation=annotation))
     return dict(sorted(args.items()))
 
@@ -126,7 +177,9 @@ def load_class(path: str) -> type:
 
 
 def introspect() -> dict[str, Any]:
-    """The registry: BaseOperator arguments, each allow-listed operator's own arguments, and aliases."""
+    """The registry: BaseOperator arguments, each allow-listed operator's own arguments, and
+    aliases.
+    """
     warnings.simplefilter("ignore")
     from airflow.sdk import DAG, BaseOperator
 
@@ -134,7 +187,12 @@ def introspect() -> dict[str, Any]:
     for path in OPERATORS:
         args, required = own_args(load_class(path), BaseOperator)
         operators[path] = {"args": args, "required": required}
-    return {"dag": dag_args(DAG), "base": base_args(BaseOperator), "operators": operators, "aliases": ALIASES}
+    return {
+        "dag": dag_args(DAG),
+        "base": base_args(BaseOperator),
+        "operators": operators,
+        "aliases": ALIASES,
+    }
 
 
 def render() -> str:
