@@ -19,10 +19,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from dagforge.expand import ExpandedDag
+from dagforge.language.keys import DATE_KEYS, DURATION_KEYS
 from dagforge.language.typed import construct
 from dagforge.language.values import (
-    DATE_KEYS,
-    DURATION_KEYS,
     convert_levels,
     parse_date,
     parse_duration,

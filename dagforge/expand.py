@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dagforge.language.keys import SECTIONS
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
 
-RESERVED_KEYS = ("default", "templates", "task_groups")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z]+))?\}(?!\})")
 
 
@@ -83,7 +83,7 @@ def expand_document(
     dags: list[ExpandedDag] = []
     problems: list[Problem] = []
     for dag_id, entry in data.items():
-        if dag_id not in RESERVED_KEYS and isinstance(entry, dict):
+        if dag_id not in SECTIONS and isinstance(entry, dict):
             origin = Origin(doc.file, (dag_id,), doc.mark((dag_id,), key=True).line)
             dags.append(ExpandedDag(dag_id, merge_layers([*base, entry]), origin))
     for name, template in _dict(data.get("templates")).items():

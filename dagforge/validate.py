@@ -8,7 +8,6 @@ each check lives in its own module under ``dagforge/checks/``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from jsonschema import ValidationError
@@ -21,12 +20,11 @@ from dagforge.checks.schedules import check_schedule_form
 from dagforge.checks.schema_errors import translate
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
+from dagforge.language.patterns import valid_id
 from dagforge.language.schema import validator
 from dagforge.load import Document
 from dagforge.problems import Problem
 from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
-
-DAG_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 
 def check_document(doc: Document, definition: str | None = None) -> list[Problem]:
@@ -107,7 +105,7 @@ def check_dags(
     problems: list[Problem] = []
     findings: list[Finding] = []
     for dag in dags:
-        if dag.origin.template_path is not None and not DAG_ID.fullmatch(dag.dag_id):
+        if dag.origin.template_path is not None and not valid_id(dag.dag_id):
             problems.append(
                 doc.problem(
                     dag.origin.path,

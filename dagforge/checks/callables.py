@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from dagforge.checks.graph import tasks_of
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.language.hints import close_matches, did_you_mean
+from dagforge.language.keys import CALLABLE_ARGS
+from dagforge.language.patterns import DOTTED_RE
+from dagforge.language.walk import tasks_of
 from dagforge.load import Document, JsonPath
 from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
-DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
-CALLABLE_ARGS = ("python_callable", "check_fn", "output_processor")
 # Airflow passes these from the task context to callables that name them; they need no op_kwargs.
 CONTEXT_KEYS = frozenset(
     {
@@ -76,7 +75,7 @@ def check_callables(
     problems: list[Finding] = []
     for _, path, task in tasks_of(dag.config):
         for arg in CALLABLE_ARGS:
-            if isinstance(task.get(arg), str) and DOTTED.match(
+            if isinstance(task.get(arg), str) and DOTTED_RE.match(
                 task[arg]
             ):  # else the schema already said
                 problems.extend(_check_task(doc, dag, path, task, arg, tuple(packages)))

@@ -10,12 +10,13 @@ other versions), so the table cannot drift silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from dagforge.expand import ExpandedDag
 from dagforge.language.removed import REMOVED
+from dagforge.language.walk import strings_in, tasks_of
 from dagforge.problems import Problem
 
 Version = tuple[int, ...]
@@ -105,28 +106,10 @@ def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
-def _tasks(config: dict[str, Any]) -> list[dict[str, Any]]:
-    tasks = config.get("tasks")
-    if isinstance(tasks, dict):
-        return [t for t in tasks.values() if isinstance(t, dict)]
-    return [t for t in tasks or [] if isinstance(t, dict)]
-
-
 def features_used(config: dict[str, Any]) -> set[str]:
     """Names of the table's features that one expanded DAG config uses."""
-    task_keys = {key for task in _tasks(config) for key in task}
-    strings = list(_strings(config))
+    task_keys = {key for _, _, task in tasks_of(config) for key in task}
+    strings = list(strings_in(config))
     used = set()
     for feature in FEATURES:
         if (

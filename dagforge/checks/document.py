@@ -7,11 +7,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from dagforge.language.keys import SECTIONS
 from dagforge.language.schema import operator_aliases
 from dagforge.load import Document, JsonPath, value_at
 from dagforge.problems import Problem
-
-SECTIONS = ("default", "templates")
 
 
 def deprecated_operator_paths(doc: Document) -> list[Problem]:

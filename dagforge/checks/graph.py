@@ -5,28 +5,11 @@ cycles.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.language.hints import did_you_mean
-from dagforge.load import JsonPath
-
-Task = tuple[str, JsonPath, Mapping[str, Any]]
-
-
-def tasks_of(config: Mapping[str, Any]) -> list[Task]:
-    """(task_id, path inside the DAG config, task config) for list- and dict-form ``tasks``."""
-    tasks = config.get("tasks")
-    if isinstance(tasks, dict):
-        return [(str(k), ("tasks", k), v) for k, v in tasks.items() if isinstance(v, dict)]
-    if isinstance(tasks, list):
-        return [
-            (str(t.get("task_id")), ("tasks", i), t)
-            for i, t in enumerate(tasks)
-            if isinstance(t, dict) and isinstance(t.get("task_id"), str)
-        ]
-    return []
+from dagforge.language.walk import Task, tasks_of
 
 
 def check_graph(dag: ExpandedDag) -> list[Finding]:

@@ -17,16 +17,8 @@ from datetime import date, timedelta
 from itertools import product
 from string import ascii_uppercase
 
-COLUMNS = (
-    "Date_reported",
-    "Country_code",
-    "Country",
-    "WHO_region",
-    "New_cases",
-    "Cumulative_cases",
-    "New_deaths",
-    "Cumulative_deaths",
-)
+from callables.who import COLUMNS
+
 FIRST_DAY = date(2020, 1, 3)
 
 # (code, name, WHO region): real entries of the WHO file; Namibia ("NA") and Norway ("NO") are

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 import re
 
-PRESETS = frozenset(
-    {
-        "@once",
-        "@continuous",
-        "@hourly",
-        "@daily",
-        "@weekly",
-        "@monthly",
-        "@quarterly",
-        "@yearly",
-        "@annually",
-        "@midnight",
-        "none",
-    }
-)
+from dagforge.language import patterns
+
+PRESETS = frozenset({*patterns.PRESETS, "none"})
 _FIELDS = (
     ("minute", 0, 59),
     ("hour", 0, 23),

@@ -4,24 +4,22 @@ parsers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-_DURATION = re.compile(r"^(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-DURATION_KEYS = ("retry_delay", "max_retry_delay", "execution_timeout", "dagrun_timeout")
-DATE_KEYS = ("start_date", "end_date")
+from dagforge.language.patterns import DURATION_RE
+from dagforge.language.walk import map_tasks
 
 
 def parse_duration(text: str) -> timedelta:
     """``"1h30m"`` → ``timedelta(hours=1, minutes=30)``; raises ``ValueError`` on anything else."""
-    match = _DURATION.match(text.strip())
+    match = DURATION_RE.match(text.strip())
     if not match or not any(match.groups()):
         raise ValueError(
             f"invalid duration {text!r}: use digits with d, h, m, s units, e.g. 5m or 1h30m"
         )
-    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    days, hours, minutes, seconds = (int((g or "0").rstrip("dhms")) for g in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
@@ -51,11 +49,6 @@ def convert_levels(
     result = convert(config)
     if isinstance(result.get("default_args"), dict):
         result["default_args"] = convert(result["default_args"])
-    tasks = result.get("tasks")
-    if isinstance(tasks, list):
-        result["tasks"] = [convert(task) if isinstance(task, dict) else task for task in tasks]
-    elif isinstance(tasks, dict):
-        result["tasks"] = {
-            name: convert(task) if isinstance(task, dict) else task for name, task in tasks.items()
-        }
+    if "tasks" in result:
+        result["tasks"] = map_tasks(result, convert)
     return result

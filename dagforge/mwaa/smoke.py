@@ -10,11 +10,11 @@ scheduled or asset-triggered runs of its own during a smoke run, so exactly the 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.language.walk import strings_in, tasks_of
 from dagforge.mwaa.localrunner import (
     ApiClient,
     LocalRunnerError,
@@ -42,29 +42,19 @@ class SmokeResult:
         return f"smoke__{SMOKE_LOGICAL_DATE}"
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def asset_schedule(config: dict[str, Any]) -> set[str]:
     """Asset URIs a DAG is scheduled on (a list of URIs as ``schedule``), else nothing."""
     schedule = config.get("schedule")
     return (
-        {uri for uri in _strings(schedule) if "://" in uri} if isinstance(schedule, list) else set()
+        {uri for uri in strings_in(schedule) if "://" in uri}
+        if isinstance(schedule, list)
+        else set()
     )
 
 
 def outlets(config: dict[str, Any]) -> set[str]:
     """Asset URIs the DAG's tasks update."""
-    tasks = config.get("tasks") or []
-    task_list = list(tasks.values()) if isinstance(tasks, dict) else tasks
-    return {
-        uri for task in task_list if isinstance(task, dict) for uri in _strings(task.get("outlets"))
-    }
+    return {uri for _, _, task in tasks_of(config) for uri in strings_in(task.get("outlets"))}
 
 
 def trigger_chain(configs: dict[str, dict[str, Any]], dag_id: str) -> list[str]:

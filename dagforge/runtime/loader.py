@@ -21,6 +21,7 @@ from typing import Any
 from dagforge.build import build_dags
 from dagforge.errors import ConfigError, DagforgeError
 from dagforge.expand import ExpandedDag
+from dagforge.language.keys import SECTIONS
 from dagforge.problems import Problem
 from dagforge.project import FileResult, load_project
 from dagforge.runtime import errordag, projectcache
@@ -149,11 +150,7 @@ def _named_dag_ids(result: FileResult) -> list[str]:
         text = result.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
-    return [
-        key
-        for key in _TOP_LEVEL_KEY.findall(text)
-        if key not in ("default", "templates", "task_groups")
-    ]
+    return [key for key in _TOP_LEVEL_KEY.findall(text) if key not in SECTIONS]
 
 
 def _add_build_failures(

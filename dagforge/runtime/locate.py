@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.expand import ExpandedDag, expand_document, substitute
+from dagforge.language.keys import SECTIONS
 from dagforge.load import Document, load_text
 from dagforge.problems import Problem
 from dagforge.project import DefaultsCache, discover, display_name
@@ -68,7 +69,7 @@ def _slice(data: Any, dag_id: str) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
     head = {"default": data["default"]} if "default" in data else {}
-    if isinstance(data.get(dag_id), dict) and dag_id not in ("default", "templates"):
+    if isinstance(data.get(dag_id), dict) and dag_id not in SECTIONS:
         return {**head, dag_id: data[dag_id]}
     templates = data.get("templates")
     for name, template in templates.items() if isinstance(templates, dict) else ():

@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from dagforge.expand import ExpandedDag
-from dagforge.language.values import DURATION_KEYS, convert_levels, parse_duration
+from dagforge.language.keys import DURATION_KEYS
+from dagforge.language.values import convert_levels, parse_duration
 
 
 def timedelta_object(text: str) -> dict[str, Any]:

@@ -15,6 +15,8 @@ import sys
 import warnings
 from typing import Any
 
+from dagforge.language.keys import DURATION_KEYS
+
 OPERATORS = (
     "airflow.providers.standard.operators.python.PythonOperator",
     "airflow.providers.standard.operators.python.BranchPythonOperator",
@@ -84,7 +86,6 @@ DAG_EXCLUDED = frozenset(
         "deadline",
     }
 )
-DURATION_ARGS = frozenset({"retry_delay", "max_retry_delay", "execution_timeout"})
 _KINDS = {
     "bool": "boolean",
     "int": "integer",
@@ -119,7 +120,7 @@ def json_kind(annotation: Any) -> list[str]:
 
 
 def arg_spec(name: str, param: inspect.Parameter) -> dict[str, Any]:
-    if name in DURATION_ARGS:
+    if name in DURATION_KEYS:
         return {"format": "duration"}  # build.py turns these friendly values into timedeltas
     if name == "python_callable" or "Callable" in str(param.annotation):
         return {"format": "callable"}
