@@ -91,18 +91,17 @@ def write_variants(root: Path, n: int) -> dict[str, Path]:
 
 def _plain_yaml(codes: list[str]) -> str:
     head = (
-        "default:\n  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1,"
-        " retry_delay: {__type__: datetime.timedelta, minutes: 5}}\n  catchup: false\n  "
+        "default:\n  default_args: {owner: data-engineering, start_date: 2024-03-01, retries: 1, "
+        "retry_delay: {__type__: datetime.timedelta, minutes: 5}}\n  catchup: false\n  "
         "max_active_runs: 1\n"
     )
     body = "".join(
-        f"bench_country_{c}:\n  description: WHO figures for {c}\n  schedule: '@daily'\n"
-        f"  tags: [who, 'country:{c}']\n  tasks:\n    - task_id: process_country\n"
-        "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
-        "      python_callable: callables.who.process_country\n"
-        f"      op_kwargs: {{country_code: {c}, bucket: '{{{{ var.value.dagforge_data_bucket }}}}',"
-        " source_key: who/WHO-COVID-19-global-data.csv, output_prefix: who/countries, ds: '{{ ds "
-        "}}'}\n"
+        f"bench_country_{c}:\n  description: WHO figures for {c}\n  schedule: '@daily'\n  tags: "
+        f"[who, 'country:{c}']\n  tasks:\n    - task_id: process_country\n      operator: "
+        "airflow.providers.standard.operators.python.PythonOperator\n      python_callable: "
+        f"callables.who.process_country\n      op_kwargs: {{country_code: {c}, bucket: '{{{{ "
+        "var.value.dagforge_data_bucket }}', source_key: who/WHO-COVID-19-global-data.csv, "
+        "output_prefix: who/countries, ds: '{{ ds }}'}\n"
         for c in codes
     )
     return head + body

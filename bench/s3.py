@@ -270,7 +270,7 @@ def report(results: dict[str, dict[str, float]], size: int, seed_countries: int)
     ours = results["split_plus_all_countries"]["seconds"]
     print(f"floor_all_countries_s: {floor:.3f}  # fastest full read + one minimal GET per country")
     print(
-        f"ratio_all_countries_vs_floor_2_workers: "
+        "ratio_all_countries_vs_floor_2_workers: "
         f"{results['split_plus_all_countries_2_workers']['seconds'] / floor:.2f}"
     )
     peak = max(

@@ -83,8 +83,8 @@ def join_key(prefix: str, *parts: str) -> str:
     for seg in segments:
         if not _SEGMENT.match(seg) or seg in (".", ".."):
             raise UnsafeKeyError(
-                f"unsafe S3 key part {seg!r} in {'/'.join([prefix, *parts])!r}: "
-                "use letters, digits and ._=+- only, with no '..' or empty parts"
+                f"unsafe S3 key part {seg!r} in {'/'.join([prefix, *parts])!r}: use letters, "
+                "digits and ._=+- only, with no '..' or empty parts"
             )
     return "/".join(segments)
 

@@ -140,8 +140,8 @@ def read_index(hook: Any, bucket: str, marker_key: str) -> dict[str, Any]:
     raw = s3io.get_or_none(hook, bucket, marker_key)
     if raw is None:
         raise SplitNotReadyError(
-            f"s3://{bucket}/{marker_key} does not exist: the split for this date has "
-            "not finished (or it failed); run the split DAG first"
+            f"s3://{bucket}/{marker_key} does not exist: the split for this date has not finished "
+            "(or it failed); run the split DAG first"
         )
     index: dict[str, Any] = json.loads(raw)
     if index.get("format") != INDEX_FORMAT:
@@ -164,8 +164,8 @@ def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pa.Ta
     )
     if hashlib.sha256(blob).hexdigest() != part["sha256"]:
         raise SplitChangedError(
-            f"s3://{bucket}/{index['pack_key']} changed under its index while reading "
-            f"{code}: the split was re-run; retry this task"
+            f"s3://{bucket}/{index['pack_key']} changed under its index while reading {code}: the "
+            "split was re-run; retry this task"
         )
     return pq.read_table(io.BytesIO(blob))
 

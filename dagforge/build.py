@@ -116,15 +116,29 @@ def portable_schedule(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def build_one(dag: ExpandedDag) -> Any:
-    """One Airflow DAG from one expanded config, built by dag-factory's ``DagBuilder``."""
+def prepare(dag: ExpandedDag) -> dict[str, Any]:
+    """The config dag-factory receives: friendly values converted, allow-listed objects built.
+
+    This is dagforge's own work on a validated config: if it fails, that is a bug in dagforge (or
+    a config that validation should have refused), never something to blame on dag-factory.
+    """
+    return portable_schedule(to_dagfactory(dag.config))
+
+
+def build_prepared(dag: ExpandedDag, config: dict[str, Any]) -> Any:
+    """One Airflow DAG from a prepared config, built by dag-factory's ``DagBuilder``."""
     disable_telemetry()
     from dagfactory.dagbuilder import DagBuilder
 
-    built = DagBuilder(dag.dag_id, portable_schedule(to_dagfactory(dag.config)), {}).build()["dag"]
+    built = DagBuilder(dag.dag_id, config, {}).build()["dag"]
     note = origin_doc(dag)
     built.doc_md = f"{built.doc_md}\n\n{note}" if built.doc_md else note
     return built
+
+
+def build_one(dag: ExpandedDag) -> Any:
+    """One Airflow DAG from one expanded config."""
+    return build_prepared(dag, prepare(dag))
 
 
 @dataclass
@@ -141,11 +155,10 @@ def build_dags(dags: Iterable[ExpandedDag], *, strict: bool = False) -> BuildOut
     disable_telemetry()
     with _memoized_airflow_config():
         for dag in dags:
+            config = prepare(dag)
             try:
-                outcome.dags[dag.dag_id] = build_one(dag)
-            except (
-                Exception
-            ) as exc:  # any error from Airflow/dag-factory must become a visible broken DAG
+                outcome.dags[dag.dag_id] = build_prepared(dag, config)
+            except Exception as exc:  # dag-factory or Airflow refused it: a visible broken DAG
                 if strict:
                     raise
                 outcome.failures[dag.dag_id] = (

@@ -1,4 +1,9 @@
-"""The one exception root of dagforge; each subclass carries structured fields and an exit code."""
+"""Every error dagforge raises on purpose: one root, typed subclasses with structured fields.
+
+Messages are formatted when shown (:meth:`DagforgeError.format`), and ``exit_code`` follows the
+CLI contract: 1 for problems, 2 for usage errors. Anything that is not a ``DagforgeError`` is a bug,
+and the CLI reports it as one (exit 3).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dagforge.problems import Problem
 
 
@@ -35,9 +42,82 @@ class ConfigError(DagforgeError):
         return "\n".join(p.format() for p in self.problems)
 
 
-class DataError(DagforgeError):
-    """Input data does not meet its contract (missing columns, no rows for a key, unsafe path)."""
+class ConfigsNotFoundError(DagforgeError):
+    """The loader found no config folder where it looked."""
+
+    def __init__(self, candidates: Sequence[Path], setting: str) -> None:
+        self.candidates, self.setting = tuple(candidates), setting
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        looked = ", ".join(str(c) for c in self.candidates)
+        return (
+            f"no config folder found: looked for {looked}; "
+            f"set {self.setting} to the folder holding your dagforge YAML files"
+        )
+
+
+class BrokenConfigError(DagforgeError):
+    """Raised by the task of an error DAG: the config behind the DAG has problems."""
+
+    def __init__(self, report: str) -> None:
+        self.report = report
+        super().__init__(report)
+
+
+class UnsafeTypeError(DagforgeError):
+    """A ``__type__`` outside the allow-list reached the build stage (validation stops it first)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        super().__init__(f"__type__ '{target}' is not allow-listed; dagforge will not import it")
+
+
+class StaleFilesError(DagforgeError):
+    """A generated file differs from what its generator produces now."""
+
+    def __init__(self, paths: Sequence[str], command: str) -> None:
+        self.paths, self.command = tuple(paths), command
+        super().__init__(f"out of date: {', '.join(self.paths)}; run `{command}`")
+
+
+class GitError(DagforgeError):
+    """git itself failed (not a repository, git missing)."""
+
+
+class GitRefError(UsageError):
+    """The base ref does not name a commit of the repository."""
+
+    def __init__(self, ref: str, repo: Path) -> None:
+        self.ref, self.repo = ref, repo
+        super().__init__(
+            f"'{ref}' is not a commit in {repo} (fetch it first, e.g. 'git fetch origin main')"
+        )
 
 
 class EnvironmentSetupError(DagforgeError):
     """A local service (S3 emulator, Airflow metadata DB) could not be started or reached."""
+
+
+class LocalRunnerError(EnvironmentSetupError):
+    """The local runner did not come up, or a smoke step did not reach its goal in time."""
+
+
+class ImportTimingError(DagforgeError):
+    """Importing a DAG file to time it failed."""
+
+    def __init__(self, dag_file: Path, stderr: str) -> None:
+        self.dag_file, self.stderr = dag_file, stderr
+        super().__init__(f"importing {dag_file} failed:\n{stderr.strip()[-3000:]}")
+
+
+class BundleError(DagforgeError):
+    """The bundle could not be built, or the built bundle does not import cleanly."""
+
+
+class DemoFailedError(DagforgeError):
+    """The demo ran, but not every DAG succeeded or not every output exists."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("demo failed:\n  " + "\n  ".join(self.reasons))

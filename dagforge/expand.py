@@ -132,8 +132,8 @@ def _missing_problems(
         yield doc.problem(
             ipath,
             "placeholder-missing",
-            f"placeholder '{{{name}}}' used by the template at line {template_line} "
-            f"has no value in this instance",
+            f"placeholder '{{{name}}}' used by the template at line {template_line} has no value "
+            "in this instance",
             hint,
         )
 

@@ -197,8 +197,8 @@ class _Builder:
                         key_mark.column,
                         format_path(child),
                         "duplicate-key",
-                        f"key '{key}' appears twice in the same mapping; YAML keeps only the "
-                        "last one",
+                        f"key '{key}' appears twice in the same mapping; YAML keeps only the last "
+                        "one",
                         f"remove one of them (the first is at line {self.doc.keys[child].line})",
                     )
                 )

@@ -111,8 +111,8 @@ def check_dags(
                     dag.origin.path,
                     "invalid-dag-id",
                     f"the template makes dag_id '{dag.dag_id}', which Airflow rejects",
-                    "use instance values with letters, "
-                    "digits, '_', '.' and '-' only, or a filter such as {name|slug}",
+                    "use instance values with letters, digits, '_', '.' and '-' only, or a "
+                    "filter such as {name|slug}",
                 )
             )
         findings.extend(check_graph(dag))

@@ -69,8 +69,8 @@ def _handler(proxy: Proxy, upstream: str) -> type[BaseHTTPRequestHandler]:
                 self._answer(
                     fault.status,
                     {"Content-Type": "application/xml"},
-                    f"<?xml version='1.0'?><Error><Code>{code}</Code>"
-                    "<Message>injected by the test proxy</Message></Error>".encode(),
+                    f"<?xml version='1.0'?><Error><Code>{code}</Code><Message>injected by the "
+                    "test proxy</Message></Error>".encode(),
                 )
                 return
             conn = http.client.HTTPConnection(target.hostname or LOOPBACK, target.port, timeout=30)

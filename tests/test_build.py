@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from dagforge import build
+from dagforge.errors import UnsafeTypeError
 from dagforge.expand import ExpandedDag, Origin
-from dagforge.language.typed import UnsafeTypeError
 
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
+from dagforge.errors import BundleError
 from dagforge.mwaa import localairflow
-from dagforge.mwaa.bundle import BundleError, BundleOptions, build_bundle, import_closure, probe
+from dagforge.mwaa.bundle import BundleOptions, build_bundle, import_closure, probe
 from tests.conftest import REPO
 
 CONSTRAINT = (

@@ -151,8 +151,8 @@ def test_importing_the_callables_stays_cheap() -> None:
     code = (
         "import sys; import "
         + ", ".join(MODULES)
-        + "; heavy = [m for m in ('airflow', 'pandas', 'pyarrow') "
-        "if m in sys.modules]; print(','.join(heavy))"
+        + "; heavy = [m for m in ('airflow', 'pandas', 'pyarrow') if m in sys.modules]; "
+        "print(','.join(heavy))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True

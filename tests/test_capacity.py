@@ -64,12 +64,10 @@ def test_validate_env_class_warns_over_capacity_and_times_the_loader(
     (tmp_path / "dagfactory_configs").mkdir()
     instances = "".join(f"      - {{n: x{i}}}\n" for i in range(30))
     (tmp_path / "dagfactory_configs" / "many.yml").write_text(
-        "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    dag:\n"
-        "      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      "
-        "tasks:\n"
-        "        - {task_id: a, operator: "
-        "airflow.providers.standard.operators.empty.EmptyOperator}\n"
-        f"    instances:\n{instances}"
+        "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    "
+        "dag:\n      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n  "
+        "    tasks:\n        - {task_id: a, operator: "
+        f"airflow.providers.standard.operators.empty.EmptyOperator}}\n    instances:\n{instances}"
     )
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--env-class", "mw1.micro", "--format", "json"]) == 0

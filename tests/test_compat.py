@@ -146,8 +146,7 @@ def test_validate_reports_version_problems_for_the_target(
     (tmp_path / "dagfactory_configs").mkdir()
     (tmp_path / "dagfactory_configs" / "d.yml").write_text(
         "d:\n  default_args: {owner: o, start_date: 2024-03-01}\n  schedule: null\n  fail_fast: "
-        "true\n"
-        "  tasks:\n    - {task_id: a, operator: "
+        "true\n  tasks:\n    - {task_id: a, operator: "
         "airflow.providers.standard.operators.empty.EmptyOperator}\n"
     )
     monkeypatch.chdir(tmp_path)

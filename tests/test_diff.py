@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dagforge.cli import main
-from dagforge.tools.diff import GitRefError, diff_project, format_markdown
+from dagforge.errors import GitRefError
+from dagforge.tools.diff import diff_project, format_markdown
 
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 BASE = f"""\
@@ -111,8 +112,8 @@ def test_a_template_edit_is_shown_once_for_all_its_dags(repo: Path) -> None:
 
 def test_uncommitted_new_file_counts(repo: Path) -> None:
     (repo / "dagfactory_configs" / "more.yml").write_text(
-        f"dag_c:\n  default_args: {{owner: c, start_date: 2024-01-01}}\n  tasks:\n"
-        f"    - {{task_id: x, operator: {EMPTY}}}\n"
+        "dag_c:\n  default_args: {owner: c, start_date: 2024-01-01}\n  tasks:\n    - "
+        f"{{task_id: x, operator: {EMPTY}}}\n"
     )
     assert diff_project(repo, "main").added == ["dag_c"]
 

@@ -164,8 +164,7 @@ def test_contract_violations_name_columns_and_lines(
         ("{not json", "line 1 is not JSON"),
         (
             '{"event_id": "e", "user_id": true, "event_time": "2024-03-01T10:00:00Z", '
-            '"event_date": "2024-03-01", '
-            '"page": "/", "is_mobile": "maybe"}',
+            '"event_date": "2024-03-01", "page": "/", "is_mobile": "maybe"}',
             r"user_id \(int64\): 1 bad value\(s\), line 1: True.*is_mobile",
         ),
     ],

@@ -39,12 +39,11 @@ def test_task_run_parse_uses_the_cache_on_the_second_run(
     configs = tmp_path / "dagfactory_configs"
     configs.mkdir()
     (configs / "c.yml").write_text(
-        "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    dag:\n"
-        "      default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      "
-        "tasks:\n"
-        "        - {task_id: a, operator: "
-        "airflow.providers.standard.operators.empty.EmptyOperator}\n"
-        "    instances: [{n: x}, {n: y}]\n"
+        "templates:\n  t:\n    dag_id: d_{n}\n    parameters: {n: {type: string}}\n    dag:\n    "
+        "  default_args: {owner: o, start_date: 2024-03-01}\n      schedule: null\n      "
+        "tasks:\n        - {task_id: a, operator: "
+        "airflow.providers.standard.operators.empty.EmptyOperator}\n    instances: [{n: x}, {n: "
+        "y}]\n"
     )
     composed: list[str] = []
     real = locate.load_text

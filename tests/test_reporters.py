@@ -41,8 +41,8 @@ def test_json_of_a_clean_run_is_an_empty_list() -> None:
 
 def test_github_annotation_has_file_line_col_and_the_hint() -> None:
     assert reporters.github(_report(PROBLEM)) == (
-        "::error file=dags/a.yml,line=7,col=3,title=unknown-key::unknown key 'schedul' "
-        "(hint: did you mean 'schedule'?)\n"
+        "::error file=dags/a.yml,line=7,col=3,title=unknown-key::unknown key 'schedul' (hint: "
+        "did you mean 'schedule'?)\n"
     )
 
 

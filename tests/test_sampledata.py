@@ -22,8 +22,7 @@ def test_same_spec_gives_identical_bytes() -> None:
 def test_header_matches_the_who_file() -> None:
     header = sampledata.csv_bytes(sampledata.Spec(countries=2, days=1)).split(b"\n", 1)[0].decode()
     assert header == (
-        "Date_reported,Country_code,Country,WHO_region,"
-        "New_cases,Cumulative_cases,New_deaths,Cumulative_deaths"
+        "Date_reported,Country_code,Country,WHO_region,New_cases,Cumulative_cases,New_deaths,Cumulative_deaths"
     )
 
 

@@ -7,7 +7,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from dagforge.cli import main
-from dagforge.commands.schema import StaleError, stale_files
+from dagforge.commands.schema import stale_files
+from dagforge.errors import StaleFilesError
 from dagforge.language.schema import load_schema
 from dagforge.settings import SCHEMAS_DIR
 
@@ -21,8 +22,8 @@ def test_schema_check_command_exits_0_when_up_to_date() -> None:
 
 
 def test_stale_error_names_the_files_and_the_fix() -> None:
-    with pytest.raises(StaleError, match="dagforge schema --write"):
-        raise StaleError(["schemas/dagforge.schema.json"])
+    with pytest.raises(StaleFilesError, match="dagforge schema --write"):
+        raise StaleFilesError(["schemas/dagforge.schema.json"], "dagforge schema --write")
 
 
 def test_schema_is_valid_2020_12_and_closed_at_dag_and_task_level() -> None:

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dagforge.errors import UnsafeTypeError
 from dagforge.language.schema import load_schema
-from dagforge.language.typed import ALLOWED_TYPES, UnsafeTypeError, construct
+from dagforge.language.typed import ALLOWED_TYPES, construct
 
 
 def test_allowed_objects_are_built_with_their_arguments() -> None:

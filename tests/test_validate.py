@@ -42,8 +42,8 @@ def test_removed_sec_key_hint_holds_the_exact_replacement(tmp_path: Path) -> Non
 
 def test_absolute_mwaa_callable_file_hint_names_the_callables_path(tmp_path: Path) -> None:
     text = (
-        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
-        "      python_callable_name: run\n      python_callable_file: "
+        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n      "
+        "python_callable_name: run\n      python_callable_file: "
         "/usr/local/airflow/dags/etl/load.py\n"
     )
     [problem] = problems_of(tmp_path, text)
@@ -52,9 +52,9 @@ def test_absolute_mwaa_callable_file_hint_names_the_callables_path(tmp_path: Pat
 
 def test_norway_unquoted_instance_says_to_quote_it(tmp_path: Path) -> None:
     text = (
-        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-        f"      tasks: [{{task_id: t, operator: {BASH}, bash_command: echo}}]\n    instances:\n  "
-        "    - code: NO\n"
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n  "
+        f"  dag:\n      tasks: [{{task_id: t, operator: {BASH}, bash_command: echo}}]\n    "
+        "instances:\n      - code: NO\n"
     )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line, problem.hint) == ("bool-trap", 8, 'quote it: "NO"')
@@ -64,12 +64,11 @@ def test_problem_from_the_template_body_points_at_the_instance_and_names_the_tem
     tmp_path: Path,
 ) -> None:
     text = (
-        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-        "      tasks:\n        - task_id: t\n          operator: "
-        "airflow.operators.python.PythonOperator\n"
-        "          python_callable: callables.who.process_country\n          op_kwargs: "
-        "{country_code: '{code}'}\n"
-        "    instances:\n      - {code: AU}\n"
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    "
+        "dag:\n      tasks:\n        - task_id: t\n          operator: "
+        "airflow.operators.python.PythonOperator\n          python_callable: "
+        "callables.who.process_country\n          op_kwargs: {country_code: '{code}'}\n    "
+        "instances:\n      - {code: AU}\n"
     )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line) == ("callable-arguments", 12)
@@ -78,10 +77,10 @@ def test_problem_from_the_template_body_points_at_the_instance_and_names_the_tem
 
 def test_one_mistake_in_a_template_is_one_problem_however_many_instances(tmp_path: Path) -> None:
     text = (
-        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n    dag:\n"
-        f"      tasks:\n        - {{task_id: t, operator: {BASH}, bash_command: echo, "
-        f"dependencies: [s]}}\n"
-        "    instances:\n      - {code: AU}\n      - {code: BR}\n      - {code: CL}\n"
+        "templates:\n  c:\n    dag_id: c_{code}\n    parameters: {code: {type: string}}\n  "
+        f"  dag:\n      tasks:\n        - {{task_id: t, operator: {BASH}, bash_command: echo, "
+        "dependencies: [s]}\n    instances:\n      - {code: AU}\n      - {code: BR}\n      "
+        "- {code: CL}\n"
     )
     [problem] = problems_of(tmp_path, text)
     assert (problem.code, problem.line) == ("unknown-dependency", 9)
@@ -92,10 +91,9 @@ def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(
     tmp_path: Path,
 ) -> None:
     text = (
-        "d:\n  tasks:\n    - task_id: t\n"
-        "      operator: airflow.providers.standard.operators.python.PythonOperator\n"
-        "      python_callable: callables.who.output_keys\n"
-        "      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n"
+        "d:\n  tasks:\n    - task_id: t\n      operator: "
+        "airflow.providers.standard.operators.python.PythonOperator\n      python_callable: "
+        "callables.who.output_keys\n      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n"
     )
     [problem] = problems_of(tmp_path, text)
     assert problem.message == "output_keys() has no parameter 'contry_code'"
@@ -136,8 +134,8 @@ def test_a_broken_file_does_not_hide_the_dags_of_the_others(tmp_path: Path) -> N
 
 def test_callables_outside_the_allowed_packages_are_never_imported(tmp_path: Path) -> None:
     text = (
-        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n"
-        "      python_callable: antigravity.fly\n"
+        "d:\n  tasks:\n    t:\n      operator: airflow.operators.python.PythonOperator\n      "
+        "python_callable: antigravity.fly\n"
     )
     [problem] = problems_of(tmp_path, text)
     assert problem.code == "callable-not-allowed" and "antigravity" not in sys.modules
@@ -171,8 +169,8 @@ def test_project_configs_are_clean() -> None:
 def test_validate_never_imports_airflow_or_dag_factory() -> None:
     code = (
         "import sys; from dagforge.cli import main; main(['validate', 'dagfactory_configs', "
-        "'tests/corpus/good']);"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('airflow', 'dagfactory')))"
+        "'tests/corpus/good']);print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('airflow', 'dagfactory')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

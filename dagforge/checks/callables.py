@@ -114,8 +114,8 @@ def _bool_traps(
                     dag,
                     cpath,
                     "bool-trap",
-                    f"{doc.bool_traps[written_at]} was read as the "
-                    f"boolean {str(value).lower()} (YAML 1.1)",
+                    f"{doc.bool_traps[written_at]} was read as the boolean {str(value).lower()} "
+                    "(YAML 1.1)",
                     f'quote it if you mean text: "{doc.bool_traps[written_at]}"',
                 )
 
@@ -194,8 +194,8 @@ def _argument_problems(
     if arg_count > len(positional) and not takes_varargs:
         yield (
             ("op_args",),
-            f"{function}() takes {len(positional)} positional argument(s), "
-            f"op_args gives {arg_count}",
+            f"{function}() takes {len(positional)} positional argument(s), op_args gives "
+            f"{arg_count}",
             "",
         )
     filled = {p.name for p in positional[:arg_count]}

@@ -78,8 +78,8 @@ FEATURES: tuple[Feature, ...] = (
         "import",
         since=(2, 10),
         package_until=(3, 0),
-        hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt "
-        "(the MWAA 2.11.2 image does not ship it); Airflow 3 has it built in",
+        hint="on Airflow 2 this needs apache-airflow-providers-standard in requirements.txt (the "
+        "MWAA 2.11.2 image does not ship it); Airflow 3 has it built in",
     ),
 )
 
@@ -168,8 +168,7 @@ def _problem(
         f"{airflow_version}"
         if severity == "error"
         else f"{users} DAG(s), first '{dag.dag_id}', use {what}: on Airflow {airflow_version} "
-        "that needs an "
-        "extra package"
+        "that needs an extra package"
     )
     return Problem(
         dag.origin.file,

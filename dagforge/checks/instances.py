@@ -67,8 +67,8 @@ def _check_template(
                 yield doc.problem(
                     path,
                     "instance-unknown-field",
-                    f"instance field '{field}' is not declared by the template (parameters at line "
-                    f"{line})",
+                    f"instance field '{field}' is not declared by the template (parameters at "
+                    f"line {line})",
                     did_you_mean(field, declared) or "declare it under parameters",
                     key=True,
                 )
@@ -87,8 +87,8 @@ def _check_value(
         yield doc.problem(
             path,
             "bool-trap",
-            f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), "
-            "but this field is text",
+            f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), but this field "
+            "is text",
             f'quote it: "{written}"',
         )
     elif kind in _PYTHON_TYPES and (

@@ -23,8 +23,8 @@ def check_schedule_form(dag: ExpandedDag) -> list[Finding]:
             dag,
             ("schedule",),
             "asset-schedule-form",
-            "dag-factory 1.1 turns `schedule: {datasets: [...]}` "
-            "into assets on Airflow 2 only; on Airflow 3 this DAG fails to build",
+            "dag-factory 1.1 turns `schedule: {datasets: [...]}` into assets on Airflow 2 only; "
+            "on Airflow 3 this DAG fails to build",
             f"for Airflow 3 write `schedule: [{uris}]`",
             key=True,
             severity="warning",

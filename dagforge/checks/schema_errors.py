@@ -119,8 +119,8 @@ def _wrong_type(doc: Document, path: JsonPath, error: ValidationError) -> Proble
         return doc.problem(
             path,
             "bool-trap",
-            f"{written} was read as the boolean {str(error.instance).lower()} "
-            "(YAML 1.1), but text is expected here",
+            f"{written} was read as the boolean {str(error.instance).lower()} (YAML 1.1), but "
+            "text is expected here",
             f'quote it: "{written}"',
         )
     code = _code(error, "wrong-type")
@@ -150,10 +150,10 @@ def _enum(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
         return doc.problem(
             path,
             code,
-            f"__type__ '{value}' is not allowed: dagforge never imports arbitrary "
-            "classes from config",
-            "allowed: datetime, timedelta, Assets/Datasets and Airflow "
-            "timetables (see docs/config-reference.md)",
+            f"__type__ '{value}' is not allowed: dagforge never imports arbitrary classes from "
+            "config",
+            "allowed: datetime, timedelta, Assets/Datasets and Airflow timetables (see "
+            "docs/config-reference.md)",
         )
     if code == "unknown-operator":
         return doc.problem(

@@ -9,18 +9,14 @@ from pathlib import Path
 
 from dagforge.mwaa.bundle import MWAA_AIRFLOW, BundleOptions, build_bundle
 
-ORDER = 60
+DESCRIPTION = (
+    "Copy the loader, configs, schemas and only the modules the DAGs import into OUT/dags, write "
+    "OUT/requirements/requirements.txt and OUT/startup/startup.sh, then import OUT/dags alone "
+    "with real Airflow and record the DAG count and parse time in OUT/manifest.json."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "bundle",
-        help="write the MWAA deployment bundle (dags, requirements, startup script, manifest)",
-        description="Copy the loader, configs, schemas and only the modules the DAGs import into "
-        "OUT/dags, "
-        "write OUT/requirements/requirements.txt and OUT/startup/startup.sh, then import OUT/dags "
-        "alone with real Airflow and record the DAG count and parse time in OUT/manifest.json.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
     )
@@ -35,7 +31,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-measure", action="store_true", help="skip the Airflow import and parse timing"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,15 +39,14 @@ def run(args: argparse.Namespace) -> int:
     )
     manifest = build_bundle(options)
     parsed = (
-        f"{manifest.dag_count} DAGs, parsed in {manifest.parse_seconds:.2f} s "
-        f"(MWAA limit {manifest.dagbag_import_timeout} s)"
+        f"{manifest.dag_count} DAGs, parsed in {manifest.parse_seconds:.2f} s (MWAA limit "
+        f"{manifest.dagbag_import_timeout} s)"
         if manifest.parse_seconds is not None
         else "not measured"
     )
     print(
         f"wrote {args.out}/ for MWAA {manifest.airflow_version} (Python "
-        f"{manifest.python_version}): "
-        f"{len(manifest.files)} files; {parsed}",
+        f"{manifest.python_version}): {len(manifest.files)} files; {parsed}",
         file=sys.stderr,
     )
     return 0

@@ -6,17 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-ORDER = 35
 DOCS = Path("docs") / "callables-reference.md"
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "callables",
-        help="list the callables configs may name, with their signatures",
-        description="List every function the allow-listed packages export in __all__ (what "
-        "`python_callable:` may name), or print/check its generated Markdown reference.",
-    )
+DESCRIPTION = (
+    "List every function the allow-listed packages export in __all__ (what `python_callable:` "
+    "may name), or print/check its generated Markdown reference."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--package",
         action="append",
@@ -31,7 +30,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument(
         "--check", type=Path, metavar="FILE", help="exit 1 if FILE differs from the reference"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,19 +10,15 @@ from dagforge.checks.compat import check_version
 from dagforge.project import load_project
 from dagforge.settings import CONFIGS_DIR_NAME
 
-ORDER = 45
+DESCRIPTION = (
+    "Expand the configs (no Airflow needed) and check every DAG against dagforge's table of "
+    "features per Airflow version (dagforge/checks/compat.py): keys removed in Airflow 3, "
+    "Airflow 3-only keys and schedules, imports that moved. Exit 1 when a DAG cannot work on "
+    "that version."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "compat",
-        help="report config features that do not work on a given Airflow version",
-        description="Expand the configs (no Airflow needed) and check every DAG against "
-        "dagforge's table of "
-        "features per Airflow version (dagforge/checks/compat.py): keys removed in Airflow 3, "
-        "Airflow 3-only "
-        "keys and schedules, imports that moved. Exit 1 when a DAG cannot work on that version.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
@@ -34,7 +30,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--airflow-version", required=True, help="target Airflow version, e.g. 2.11.2"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

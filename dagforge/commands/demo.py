@@ -11,17 +11,13 @@ from pathlib import Path
 
 from dagforge.demo import sampledata
 
-ORDER = 90
+DESCRIPTION = (
+    "Start a local S3 (moto server on loopback), seed WHO-format data, build every DAG from the "
+    "configs with real Airflow, run each one, print what they produced."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="run every DAG against a local S3 with sample data and print the outputs",
-        description="Start a local S3 (moto server on loopback), seed WHO-format data, build "
-        "every DAG "
-        "from the configs with real Airflow, run each one, print what they produced.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
     )
@@ -44,7 +40,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--days", type=int, default=sampledata.Spec.days, help="days of sample data"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

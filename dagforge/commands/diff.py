@@ -9,18 +9,14 @@ from pathlib import Path
 from dagforge.settings import CONFIGS_DIR_NAME
 from dagforge.tools.diff import as_json, diff_project, format_markdown
 
-ORDER = 40
+DESCRIPTION = (
+    "Build the DAG set at --base (from git, without touching the checkout) and in the working "
+    "tree, without Airflow, and print the DAGs added, removed and changed, with the keys that "
+    "changed in each."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "diff",
-        help="compare the DAGs built at a git ref with the working tree",
-        description="Build the DAG set at --base (from git, without touching the checkout) and "
-        "in the "
-        "working tree, without Airflow, and print the DAGs added, removed and changed, "
-        "with the keys that changed in each.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", required=True, help="git ref to compare with (e.g. origin/main)")
     parser.add_argument(
         "--format", choices=("markdown", "json"), default="markdown", help="output format"
@@ -34,7 +30,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="config folder, relative to the project (default: %(default)s)",
     )
     parser.add_argument("--exit-code", action="store_true", help="exit 1 when the DAG set changed")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

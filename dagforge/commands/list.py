@@ -5,23 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dagforge.commands.validate import add_paths, existing_paths
+from dagforge.commands._options import add_paths, existing_paths
 from dagforge.expand import ExpandedDag
 from dagforge.project import load_project
 from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
-ORDER = 20
+DESCRIPTION = (
+    "List the DAGs the configs define. Exit 1 when a file has problems (its DAGs are listed, "
+    "marked 'invalid')."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "list",
-        help="list every dag_id with its source file:line",
-        description="List the DAGs the configs define. Exit 1 when a file has problems "
-        "(its DAGs are listed, marked 'invalid').",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     add_paths(parser)
-    parser.set_defaults(func=run)
 
 
 def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:

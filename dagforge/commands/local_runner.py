@@ -15,21 +15,18 @@ from dagforge.errors import UsageError
 from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
 from dagforge.mwaa.smoke import smoke
 
-ORDER = 70
 DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "local-runner",
-        help="run the MWAA bundle locally: aws/amazon-mwaa-docker-images, or Airflow without "
-        "Docker",
-        description="With a Docker engine (and --docker auto|always): run build/mwaa in "
-        "aws/amazon-mwaa-docker-images "
-        f"via {DOCKER_SCRIPT}. Without one: serve the bundle with Airflow's api-server, scheduler, "
-        "dag-processor and triggerer on loopback, with MWAA's parse settings and a seeded local "
-        "S3.",
-    )
+DESCRIPTION = (
+    "With a Docker engine (and --docker auto|always): run build/mwaa in "
+    f"aws/amazon-mwaa-docker-images via {DOCKER_SCRIPT}. Without one: serve the bundle with "
+    "Airflow's api-server, scheduler, dag-processor and triggerer on loopback, with MWAA's parse "
+    "settings and a seeded local S3."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
     )
@@ -62,11 +59,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--smoke",
         metavar="DAG_ID",
         default=None,
-        help="start, wait for every DAG to parse, trigger DAG_ID (after the DAGs producing "
-        "its assets) via the REST API, wait for success, stop (exit 0 on success)",
+        help="start, wait for every DAG to parse, trigger DAG_ID (after the DAGs producing its "
+        "assets) via the REST API, wait for success, stop (exit 0 on success)",
     )
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per smoke step")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -132,10 +128,8 @@ def _serve(options: RunnerOptions, timeout: float) -> int:
         _progress(f"all {len(runner.expected_dag_ids)} DAGs parsed after {waited:.0f} s")
         print(
             f"\nAirflow UI and REST API: {runner.url}/  (login: {options.user} / "
-            f"{options.password})\n"
-            f"DAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} (bucket "
-            f"{options.bucket})\n"
-            "Ctrl-C stops everything.",
+            f"{options.password})\nDAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} "
+            f"(bucket {options.bucket})\nCtrl-C stops everything.",
             flush=True,
         )
         while all(proc.poll() is None for proc in runner.processes.values()):

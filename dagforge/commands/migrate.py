@@ -10,19 +10,15 @@ from pathlib import Path
 from dagforge.errors import UsageError
 from dagforge.tools.migrate import migrate_text, schema_ref_for
 
-ORDER = 40
+DESCRIPTION = (
+    "Rewrite removed keys (schedule_interval, *_sec, concurrency, default_view, orientation, "
+    "python_callable_file/_name, Airflow 2 operator paths). The result goes to stdout, or back "
+    "into FILE with --write; the list of changes goes to stderr. Exit 1 when something is left "
+    "for a person to change."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "migrate",
-        help="rewrite dag-factory 0.x YAML into current config (comments kept)",
-        description="Rewrite removed keys (schedule_interval, *_sec, concurrency, default_view, "
-        "orientation, "
-        "python_callable_file/_name, Airflow 2 operator paths). The result goes to stdout, or back "
-        "into FILE with --write; the list of changes goes to stderr. Exit 1 when something is left "
-        "for a person to change.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE")
     parser.add_argument("--write", action="store_true", help="rewrite FILE in place")
     parser.add_argument(
@@ -30,7 +26,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="callables",
         help="package the callables move into (default: %(default)s)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,25 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dagforge.commands.validate import add_paths, existing_paths
+from dagforge.commands._options import add_paths, existing_paths
 from dagforge.errors import ConfigError, UsageError
 from dagforge.language.hints import did_you_mean
 from dagforge.project import load_project
 from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 from dagforge.tools.render import render_dag
 
-ORDER = 30
+DESCRIPTION = "Print the fully expanded, plain dag-factory YAML of DAG_ID."
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "render",
-        help="print the expanded dag-factory config of one DAG",
-        description="Print the fully expanded, plain dag-factory YAML of DAG_ID.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dag_id", metavar="DAG_ID")
     add_paths(parser)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,16 +8,13 @@ from pathlib import Path
 
 from dagforge.demo import sampledata
 
-ORDER = 90
+DESCRIPTION = (
+    "Write deterministic WHO COVID-19 daily data. Default: the demo size. Real size for "
+    "benchmarks: --rows 450000 --countries 237."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "sample-data",
-        help="write WHO-format sample data (with the real file's traps)",
-        description="Write deterministic WHO COVID-19 daily data. Default: the demo size. "
-        "Real size for benchmarks: --rows 450000 --countries 237.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, required=True, help="CSV file to write ('-' for stdout)"
     )
@@ -29,7 +26,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="number of areas, 'Other' included (default: %(default)s)",
     )
     parser.add_argument("--seed", type=int, default=sampledata.Spec.seed, help="random seed")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,30 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagforge.errors import DagforgeError
+from dagforge.errors import StaleFilesError
 from dagforge.language.schemagen import compose, docs
 from dagforge.settings import PACKAGE_DIR, SCHEMA_FILE, SCHEMAS_DIR
 
-ORDER = 60
 DOCS_FILE = PACKAGE_DIR.parent / "docs" / "config-reference.md"
 
 
-class StaleError(DagforgeError):
-    """A generated file differs from what its generator produces now."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
-        super().__init__(f"out of date: {', '.join(paths)}; run `dagforge schema --write`")
+DESCRIPTION = (
+    "The schema is composed from schemas/operators.json (operator signatures read from Airflow "
+    "by `python -m dagforge.language.schemagen.introspect`)."
+)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "schema",
-        help="print, write or check the JSON Schema and docs/config-reference.md",
-        description="The schema is composed from schemas/operators.json (operator signatures "
-        "read from Airflow "
-        "by `python -m dagforge.language.schemagen.introspect`).",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--check", action="store_true", help="exit 1 when the committed schema or docs are stale"
@@ -40,7 +30,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument(
         "--docs", action="store_true", help="print the Markdown reference instead of the schema"
     )
-    parser.set_defaults(func=run)
 
 
 def generated() -> dict[Path, str]:
@@ -65,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = stale_files()
         if stale:
-            raise StaleError([str(p) for p in stale])
+            raise StaleFilesError([str(p) for p in stale], "dagforge schema --write")
         return 0
     if args.write:
         for path, text in outputs.items():

@@ -18,7 +18,7 @@ from typing import Any
 
 from dagforge.demo import sampledata, sampledata_sources
 from dagforge.demo.s3local import LocalS3, moto_server
-from dagforge.errors import DagforgeError
+from dagforge.errors import DemoFailedError
 from dagforge.mwaa import localairflow
 
 WHO_SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
@@ -79,8 +79,8 @@ def seed(s3: LocalS3, bucket: str, spec: sampledata.Spec, progress: Progress) ->
     s3io.put(hook, bucket, WHO_SOURCE_KEY, data)
     row_count = data.count(b"\n") - 1
     progress(
-        f"seeded s3://{bucket}/{WHO_SOURCE_KEY}: {row_count} rows, "
-        f"{spec.countries} areas, {len(data) / 1e6:.1f} MB"
+        f"seeded s3://{bucket}/{WHO_SOURCE_KEY}: {row_count} rows, {spec.countries} areas, "
+        f"{len(data) / 1e6:.1f} MB"
     )
 
 
@@ -129,8 +129,8 @@ def _build_and_run(options: DemoOptions, dags_folder: Path, progress: Progress) 
     imported = localairflow.import_dags(dags_folder)
     result.import_errors = imported.errors
     progress(
-        f"Airflow imported {len(imported.dags)} DAGs from {dags_folder} "
-        f"({len(imported.errors)} import errors)"
+        f"Airflow imported {len(imported.dags)} DAGs from {dags_folder} ({len(imported.errors)} "
+        "import errors)"
     )
     order = run_order(imported.dags)
     for index, dag_id in enumerate(order, start=1):
@@ -259,4 +259,4 @@ def check(result: DemoResult) -> None:
     if not result.runs:
         reasons.append("no DAG was built from dagfactory_configs/")
     if reasons:
-        raise DagforgeError("demo failed:\n  " + "\n  ".join(reasons))
+        raise DemoFailedError(reasons)

@@ -93,8 +93,8 @@ def _callable_hint(siblings: Mapping[str, Any]) -> str:
     target = callable_path(siblings)
     if target is None:
         return (
-            "replace python_callable_file and python_callable_name with "
-            "`python_callable: callables.<module>.<name>`"
+            "replace python_callable_file and python_callable_name with `python_callable: "
+            "callables.<module>.<name>`"
         )
     return (
         "move the function into the callables package and replace python_callable_file and "

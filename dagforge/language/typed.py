@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from dagforge.errors import DagforgeError
+from dagforge.errors import UnsafeTypeError
 
 ALLOWED_TYPES = (
     "datetime.date",
@@ -28,16 +28,6 @@ ALLOWED_TYPES = (
     "airflow.timetables.trigger.CronTriggerTimetable",
     "airflow.timetables.trigger.MultipleCronTriggerTimetable",
 )
-
-
-class UnsafeTypeError(DagforgeError):
-    """A ``__type__`` outside the allow-list reached the build stage (validation should have stopped
-    it).
-    """
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        super().__init__(f"__type__ '{target}' is not allow-listed; dagforge will not import it")
 
 
 def construct(value: Any) -> Any:

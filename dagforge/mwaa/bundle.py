@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dagforge import __version__
-from dagforge.errors import DagforgeError
+from dagforge.errors import BundleError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT
 from dagforge.runtime.environment import OFFLINE_ENV
@@ -46,10 +46,6 @@ PACKAGES = ("dagforge", "callables")
 IGNORED_FOLDERS = (*PACKAGES, "schemas", CONFIGS_DIR_NAME)
 DAGFORGE_SETTINGS = {STRICT_ENV: "False"}
 PROBE_SCRIPT = Path(__file__).resolve().parent / "bundle_probe.py"
-
-
-class BundleError(DagforgeError):
-    """The bundle could not be built, or the built bundle does not import cleanly."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +203,8 @@ def requirements_file(project: Path, airflow_version: str) -> Path:
     path = project / "requirements" / f"mwaa-{airflow_version}.txt"
     if not path.is_file():
         raise BundleError(
-            f"no {path.relative_to(project)}: generate it with tools/mwaa_requirements.py "
-            f"from the MWAA {airflow_version} image's bill of materials and Airflow's constraints"
+            f"no {path.relative_to(project)}: generate it with tools/mwaa_requirements.py from "
+            f"the MWAA {airflow_version} image's bill of materials and Airflow's constraints"
         )
     return path
 
@@ -219,11 +215,9 @@ def startup_script() -> str:
         f"export {key}={value}\n" for key, value in {**OFFLINE_ENV, **DAGFORGE_SETTINGS}.items()
     )
     return (
-        "#!/usr/bin/env bash\n"
-        "# Written by 'dagforge bundle'. MWAA sources this before every scheduler, worker and "
-        "web server\n"
-        "# start: dag-factory must not call out (MWAA private networks have no internet).\n"
-        f"{exports}"
+        "#!/usr/bin/env bash\n# Written by 'dagforge bundle'. MWAA sources this before every "
+        "scheduler, worker and web server\n# start: dag-factory must not call out (MWAA private "
+        f"networks have no internet).\n{exports}"
     )
 
 

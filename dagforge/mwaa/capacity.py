@@ -17,8 +17,8 @@ def capacity_problems(dag_count: int, env_class: str, where: str) -> list[Proble
     """A warning when ``dag_count`` exceeds what ``env_class`` is sized for."""
     if env_class not in ENV_CLASS_CAPACITY:
         raise UsageError(
-            f"unknown MWAA environment class {env_class!r}; "
-            f"choose one of {', '.join(ENV_CLASS_CAPACITY)}"
+            f"unknown MWAA environment class {env_class!r}; choose one of "
+            f"{', '.join(ENV_CLASS_CAPACITY)}"
         )
     limit = ENV_CLASS_CAPACITY[env_class]
     if dag_count <= limit:

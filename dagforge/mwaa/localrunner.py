@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from dagforge.demo import sampledata
 from dagforge.demo.run import BUCKET_VARIABLE, seed
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
-from dagforge.errors import EnvironmentSetupError
+from dagforge.errors import LocalRunnerError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
 from dagforge.mwaa.limits import MIN_FILE_PROCESS_INTERVAL
@@ -39,10 +39,6 @@ COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 SIMPLE_AUTH_MANAGER = (
     "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 )
-
-
-class LocalRunnerError(EnvironmentSetupError):
-    """The local runner did not come up, or a smoke step did not reach its goal in time."""
 
 
 @dataclass(frozen=True)

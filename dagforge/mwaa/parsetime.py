@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagforge.errors import DagforgeError
+from dagforge.errors import ImportTimingError
 from dagforge.runtime.environment import OFFLINE_ENV
 
 
@@ -59,6 +59,6 @@ def time_dag_file(dag_file: Path, env: Mapping[str, str], *, memory: bool = Fals
         check=False,
     )
     if done.returncode != 0:
-        raise DagforgeError(f"importing {dag_file} failed:\n{done.stderr.strip()[-3000:]}")
+        raise ImportTimingError(dag_file, done.stderr)
     data = json.loads(done.stdout.strip().splitlines()[-1])
     return ParseTiming(float(data["seconds"]), int(data["peak_bytes"]), int(data["dags"]))

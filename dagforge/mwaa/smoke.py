@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.errors import LocalRunnerError
 from dagforge.language.walk import strings_in, tasks_of
 from dagforge.mwaa.localrunner import (
     ApiClient,
-    LocalRunnerError,
     Progress,
     Runner,
     RunnerOptions,

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from dagforge.errors import DagforgeError
+from dagforge.errors import BrokenConfigError
 from dagforge.problems import Problem
 
 ERROR_TAG = "dagforge-error"
@@ -38,7 +38,7 @@ def report_text(file: str, problems: Sequence[Problem]) -> str:
 
 def raise_config_error(report: str) -> None:
     """The task of an error DAG: fail with the config problems."""
-    raise DagforgeError(report)
+    raise BrokenConfigError(report)
 
 
 def make_error_dag(dag_id: str, problems: Sequence[Problem], file: str) -> Any:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.build import build_dags
-from dagforge.errors import ConfigError, DagforgeError
+from dagforge.errors import ConfigError, ConfigsNotFoundError
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import SECTIONS
 from dagforge.problems import Problem
@@ -56,10 +56,7 @@ def find_configs_dir(dags_dir: Path) -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()
-    raise DagforgeError(
-        f"no config folder found: looked for {', '.join(str(c) for c in candidates)}; "
-        f"set {CONFIGS_ENV} to the folder holding your dagforge YAML files"
-    )
+    raise ConfigsNotFoundError(candidates, CONFIGS_ENV)
 
 
 def strict_mode() -> bool:

@@ -18,23 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge.errors import DagforgeError, UsageError
+from dagforge.errors import GitError, GitRefError
 from dagforge.project import load_project
 from dagforge.settings import CONFIGS_DIR_NAME
 
-TASK_CODE = (
-    "callables",
-    "dags",
-)  # code the DAGs run: a change here changes no config, but every run
+# Code the DAGs run: a change here changes no config, but every run.
+TASK_CODE = ("callables", "dags")
 _VALUE_WIDTH = 60
-
-
-class GitRefError(UsageError):
-    """The base ref does not name a commit of the repository."""
-
-
-class GitError(DagforgeError):
-    """git itself failed (not a repository, git missing)."""
 
 
 @dataclass(frozen=True)
@@ -98,9 +88,7 @@ def resolve_ref(repo: Path, ref: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     except GitError as exc:
-        raise GitRefError(
-            f"'{ref}' is not a commit in {repo} (fetch it first, e.g. 'git fetch origin main')"
-        ) from exc
+        raise GitRefError(ref, repo) from exc
 
 
 def export_tree(repo: Path, commit: str, subdir: str, target: Path) -> Path:
@@ -240,8 +228,7 @@ def format_markdown(diff: DagDiff) -> str:
             lines += [
                 "",
                 f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are "
-                "left "
-                "out of that side; run `dagforge validate` to see them.",
+                "left out of that side; run `dagforge validate` to see them.",
             ]
     if diff.added:
         lines += ["", "### Added", ""] + [_dag_line(d, diff.head.dags[d]) for d in diff.added]
