@@ -131,10 +131,10 @@ def _missing_problems(
         )
         yield doc.problem(
             ipath,
-            "placeholder-missing",
-            f"placeholder '{{{name}}}' used by the template at line {template_line} has no value "
-            "in this instance",
-            hint,
+            code="placeholder-missing",
+            message=f"placeholder '{{{name}}}' used by the template at line {template_line} has "
+            "no value in this instance",
+            hint=hint,
         )
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
+from dagforge.codes import Severity
 from dagforge.problems import Problem
 
 try:  # the C composer is several times faster; fall back when libyaml is absent
@@ -60,16 +61,24 @@ class Document:
     def problem(
         self,
         path: JsonPath,
+        *,
         code: str,
         message: str,
         hint: str = "",
-        *,
         key: bool = False,
-        severity: str = "error",
+        severity: Severity | Literal[""] = "",
     ) -> Problem:
+        """A problem at ``path`` (the key's position if ``key``, else its value's)."""
         where = self.mark(path, key=key)
         return Problem(
-            self.file, where.line, where.column, format_path(path), code, message, hint, severity
+            file=self.file,
+            line=where.line,
+            column=where.column,
+            path=format_path(path),
+            code=code,
+            message=message,
+            hint=hint,
+            severity=severity,
         )
 
 
@@ -100,7 +109,9 @@ def load_file(path: Path, display: str | None = None) -> Document:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         doc = Document(name)
-        doc.problems.append(Problem(name, 0, 0, "$", "file-unreadable", f"cannot read file: {exc}"))
+        doc.problems.append(
+            Problem(file=name, code="file-unreadable", message=f"cannot read file: {exc}")
+        )
         return doc
     return load_text(text, name)
 
@@ -114,7 +125,9 @@ def load_text(text: str, file: str) -> Document:
         doc.problems.append(_syntax_problem(file, text, exc))
         return doc
     except yaml.YAMLError as exc:
-        doc.problems.append(Problem(file, 1, 1, "$", "yaml-syntax", str(exc).strip()))
+        doc.problems.append(
+            Problem(file=file, line=1, column=1, code="yaml-syntax", message=str(exc).strip())
+        )
         return doc
     doc.data = _Builder(doc).build(node, ()) if node is not None else {}
     return doc
@@ -131,22 +144,20 @@ def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         or "\t" in at_line[column - 1 : column]
     ):
         return Problem(
-            file,
-            line,
-            column,
-            "$",
-            "yaml-tab",
-            "a tab character is used for indentation",
-            "YAML allows spaces only: replace the tab with spaces",
+            file=file,
+            line=line,
+            column=column,
+            code="yaml-tab",
+            message="a tab character is used for indentation",
+            hint="YAML allows spaces only: replace the tab with spaces",
         )
     return Problem(
-        file,
-        line,
-        column,
-        "$",
-        "yaml-syntax",
-        f"YAML syntax error: {message}",
-        "fix the YAML at this line (indentation, a missing ':' or an unclosed quote)",
+        file=file,
+        line=line,
+        column=column,
+        code="yaml-syntax",
+        message=f"YAML syntax error: {message}",
+        hint="fix the YAML at this line (indentation, a missing ':' or an unclosed quote)",
     )
 
 
@@ -162,10 +173,10 @@ class _Builder:
             self.doc.problems.append(
                 self.doc.problem(
                     path,
-                    "unsafe-tag",
-                    f"YAML tag '{node.tag}' is not allowed: dagforge never constructs tagged "
-                    "objects",
-                    "remove the tag; use a plain value (or an allow-listed __type__ such as "
+                    code="unsafe-tag",
+                    message=f"YAML tag '{node.tag}' is not allowed: dagforge never constructs "
+                    "tagged objects",
+                    hint="remove the tag; use a plain value (or an allow-listed __type__ such as "
                     "datetime.timedelta)",
                 )
             )
@@ -192,14 +203,15 @@ class _Builder:
             if key in result:
                 self.doc.problems.append(
                     Problem(
-                        self.doc.file,
-                        key_mark.line,
-                        key_mark.column,
-                        format_path(child),
-                        "duplicate-key",
-                        f"key '{key}' appears twice in the same mapping; YAML keeps only the last "
-                        "one",
-                        f"remove one of them (the first is at line {self.doc.keys[child].line})",
+                        file=self.doc.file,
+                        line=key_mark.line,
+                        column=key_mark.column,
+                        path=format_path(child),
+                        code="duplicate-key",
+                        message=f"key '{key}' appears twice in the same mapping; YAML keeps only "
+                        "the last one",
+                        hint="remove one of them (the first is at line "
+                        f"{self.doc.keys[child].line})",
                     )
                 )
             self.doc.keys[child] = key_mark

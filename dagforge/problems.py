@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from dagforge.codes import CODES, Severity, default_severity
 
 JSON_KEYS = ("file", "line", "column", "path", "code", "message", "hint")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Problem:
-    """One finding about a config file. ``line``/``column`` are 1-based; 0 means "whole file"."""
+    """One finding about a config file. ``line``/``column`` are 1-based; 0 means "whole file".
+
+    ``code`` is one of :data:`dagforge.codes.CODES`; ``severity`` defaults to that code's.
+    """
 
     file: str
-    line: int
-    column: int
-    path: str
+    line: int = 0
+    column: int = 0
+    path: str = "$"
     code: str
     message: str
     hint: str = ""
-    severity: str = "error"
+    severity: Severity | Literal[""] = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}: add it to dagforge/codes.py")
+        if not self.severity:
+            object.__setattr__(self, "severity", default_severity(self.code))
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file

@@ -126,13 +126,10 @@ def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) ->
     if any(layer.problems for layer in layers):
         result.problems.append(
             Problem(
-                doc.file,
-                0,
-                0,
-                "$",
-                "defaults-invalid",
-                "a defaults.yml file this config inherits from has errors",
-                "fix the problems reported for that defaults.yml",
+                file=doc.file,
+                code="defaults-invalid",
+                message="a defaults.yml file this config inherits from has errors",
+                hint="fix the problems reported for that defaults.yml",
             )
         )
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]

@@ -39,9 +39,9 @@ def check_document(doc: Document, definition: str | None = None) -> list[Problem
         return [
             doc.problem(
                 (),
-                "wrong-type",
-                "a config file must be a mapping of DAG ids (or default/templates)",
-                "start the file with 'my_dag_id:' or 'templates:'",
+                code="wrong-type",
+                message="a config file must be a mapping of DAG ids (or default/templates)",
+                hint="start the file with 'my_dag_id:' or 'templates:'",
             )
         ]
     errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
@@ -109,9 +109,9 @@ def check_dags(
             problems.append(
                 doc.problem(
                     dag.origin.path,
-                    "invalid-dag-id",
-                    f"the template makes dag_id '{dag.dag_id}', which Airflow rejects",
-                    "use instance values with letters, digits, '_', '.' and '-' only, or a "
+                    code="invalid-dag-id",
+                    message=f"the template makes dag_id '{dag.dag_id}', which Airflow rejects",
+                    hint="use instance values with letters, digits, '_', '.' and '-' only, or a "
                     "filter such as {name|slug}",
                 )
             )
@@ -130,13 +130,13 @@ def check_dag_ids(dags: Iterable[ExpandedDag]) -> list[Problem]:
         if first is not dag:
             problems.append(
                 Problem(
-                    dag.origin.file,
-                    dag.origin.line,
-                    1,
-                    "$",
-                    "duplicate-dag-id",
-                    f"dag_id '{dag.dag_id}' is already defined at {first.origin.describe()}",
-                    "rename one of them; dag_ids must be unique across the project",
+                    file=dag.origin.file,
+                    line=dag.origin.line,
+                    column=1,
+                    code="duplicate-dag-id",
+                    message=f"dag_id '{dag.dag_id}' is already defined at "
+                    f"{first.origin.describe()}",
+                    hint="rename one of them; dag_ids must be unique across the project",
                 )
             )
     return problems

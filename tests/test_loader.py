@@ -133,8 +133,7 @@ def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyP
 def test_a_dag_that_fails_to_build_becomes_visible(project: Path) -> None:
     # Valid for the schema (an integer), refused by Airflow when the task is built.
     (project.parent / "dagfactory_configs" / "slots.yml").write_text(
-        PLAIN.format(dag_id="slots_dag", schedule_key="schedule", runs=1)
-        + "      pool_slots: 0\n"
+        PLAIN.format(dag_id="slots_dag", schedule_key="schedule", runs=1) + "      pool_slots: 0\n"
     )
     result = _import(project)
     assert "good_AA" in result.dags and "other_dag" in result.dags

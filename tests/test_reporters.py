@@ -6,13 +6,13 @@ from dagforge import reporters
 from dagforge.problems import JSON_KEYS, Problem, Report
 
 PROBLEM = Problem(
-    "dags/a.yml",
-    7,
-    3,
-    "$.d.schedul",
-    "unknown-key",
-    "unknown key 'schedul'",
-    "did you mean 'schedule'?",
+    file="dags/a.yml",
+    line=7,
+    column=3,
+    path="$.d.schedul",
+    code="unknown-key",
+    message="unknown key 'schedul'",
+    hint="did you mean 'schedule'?",
 )
 
 
@@ -47,10 +47,12 @@ def test_github_annotation_has_file_line_col_and_the_hint() -> None:
 
 
 def test_github_escapes_what_would_break_the_command() -> None:
-    odd = Problem("a,b.yml", 1, 1, "$", "x", "50% done\nnext", "")
+    odd = Problem(
+        file="a,b.yml", line=1, column=1, code="unknown-key", message="50% done\nnext", hint=""
+    )
     assert (
         reporters.github_line(odd)
-        == "::error file=a%2Cb.yml,line=1,col=1,title=x::50%25 done%0Anext"
+        == "::error file=a%2Cb.yml,line=1,col=1,title=unknown-key::50%25 done%0Anext"
     )
 
 

@@ -92,13 +92,22 @@ def _check_task(
 ) -> Iterator[Finding]:
     found = resolve(task[arg], packages)
     if found.signature is None:
-        yield Finding(dag, (*path, arg), found.code, found.message, found.hint)
+        yield Finding(
+            dag=dag, cpath=(*path, arg), code=found.code, message=found.message, hint=found.hint
+        )
     elif arg == "python_callable":
         names = tuple(_kwargs(task))
         for where, message, hint in argument_problems(
             task[arg], found.signature, len(_args(task)), names
         ):
-            yield Finding(dag, (*path, *where), "callable-arguments", message, hint, key=True)
+            yield Finding(
+                dag=dag,
+                cpath=(*path, *where),
+                code="callable-arguments",
+                message=message,
+                hint=hint,
+                key=True,
+            )
         yield from _bool_traps(doc, dag, path, task)
 
 
@@ -111,12 +120,12 @@ def _bool_traps(
         for written_at in ((*dag.origin.path, *cpath), (*dag.origin.path, "dag", *cpath)):
             if isinstance(value, bool) and written_at in doc.bool_traps:
                 yield Finding(
-                    dag,
-                    cpath,
-                    "bool-trap",
-                    f"{doc.bool_traps[written_at]} was read as the boolean {str(value).lower()} "
-                    "(YAML 1.1)",
-                    f'quote it if you mean text: "{doc.bool_traps[written_at]}"',
+                    dag=dag,
+                    cpath=cpath,
+                    code="bool-trap",
+                    message=f"{doc.bool_traps[written_at]} was read as the boolean "
+                    f"{str(value).lower()} (YAML 1.1)",
+                    hint=f'quote it if you mean text: "{doc.bool_traps[written_at]}"',
                 )
 
 

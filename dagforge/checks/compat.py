@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from dagforge.codes import Severity
 from dagforge.expand import ExpandedDag
 from dagforge.language.removed import REMOVED
 from dagforge.language.walk import strings_in, tasks_of
@@ -143,7 +144,7 @@ def check_version(dags: Iterable[ExpandedDag], airflow_version: str) -> list[Pro
     return problems
 
 
-def verdict(feature: Feature, version: Version) -> str | None:
+def verdict(feature: Feature, version: Version) -> Severity | None:
     """``"error"`` when the feature cannot work on ``version``, ``"warning"`` when it needs a
     package.
     """
@@ -155,7 +156,11 @@ def verdict(feature: Feature, version: Version) -> str | None:
 
 
 def _problem(
-    dag: ExpandedDag, feature: Feature, airflow_version: str, severity: str, users: int = 1
+    dag: ExpandedDag,
+    feature: Feature,
+    airflow_version: str,
+    severity: Severity,
+    users: int = 1,
 ) -> Problem:
     limits = [
         f"Airflow >= {_show(feature.since)}" if feature.since > (0,) else "",
@@ -171,12 +176,12 @@ def _problem(
         "that needs an extra package"
     )
     return Problem(
-        dag.origin.file,
-        dag.origin.line,
-        1,
-        f"$.{dag.dag_id}",
-        "airflow-version",
-        message,
-        feature.hint,
-        severity,
+        file=dag.origin.file,
+        line=dag.origin.line,
+        column=1,
+        path=f"$.{dag.dag_id}",
+        code="airflow-version",
+        message=message,
+        hint=feature.hint,
+        severity=severity,
     )

@@ -19,9 +19,9 @@ def deprecated_operator_paths(doc: Document) -> list[Problem]:
     return [
         doc.problem(
             path,
-            "operator-path-deprecated",
-            f"'{value}' is an Airflow 2 import path, deprecated in Airflow 3",
-            f"write '{aliases[value]}' (dagforge migrate does it)",
+            code="operator-path-deprecated",
+            message=f"'{value}' is an Airflow 2 import path, deprecated in Airflow 3",
+            hint=f"write '{aliases[value]}' (dagforge migrate does it)",
             severity="warning",
         )
         for path, value in _operators(doc)
@@ -49,9 +49,9 @@ def misspelled_sections(doc: Document) -> list[Problem]:
             problems.append(
                 doc.problem(
                     (key,),
-                    "unknown-key",
-                    f"unknown top-level key '{key}' (read as a DAG without tasks)",
-                    f"did you mean '{match[0]}'?",
+                    code="unknown-key",
+                    message=f"unknown top-level key '{key}' (read as a DAG without tasks)",
+                    hint=f"did you mean '{match[0]}'?",
                     key=True,
                 )
             )

@@ -22,11 +22,11 @@ def _duplicates(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     for task_id, path, _ in tasks:
         if task_id in seen:
             yield Finding(
-                dag,
-                (*path, "task_id"),
-                "duplicate-task-id",
-                f"task_id '{task_id}' is used twice in this DAG",
-                "rename one of the tasks",
+                dag=dag,
+                cpath=(*path, "task_id"),
+                code="duplicate-task-id",
+                message=f"task_id '{task_id}' is used twice in this DAG",
+                hint="rename one of the tasks",
             )
         seen.add(task_id)
 
@@ -40,20 +40,20 @@ def _references(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
         for index, dep in enumerate(deps if isinstance(deps, list) else []):
             if dep not in ids and dep not in group_names:
                 yield Finding(
-                    dag,
-                    (*path, "dependencies", index),
-                    "unknown-dependency",
-                    f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
-                    did_you_mean(str(dep), ids - {task_id}),
+                    dag=dag,
+                    cpath=(*path, "dependencies", index),
+                    code="unknown-dependency",
+                    message=f"task '{task_id}' depends on '{dep}', which is not a task of this DAG",
+                    hint=did_you_mean(str(dep), ids - {task_id}),
                 )
         group = task.get("task_group_name")
         if isinstance(group, str) and group not in group_names:
             yield Finding(
-                dag,
-                (*path, "task_group_name"),
-                "unknown-task-group",
-                f"task group '{group}' is not defined under task_groups",
-                did_you_mean(group, group_names),
+                dag=dag,
+                cpath=(*path, "task_group_name"),
+                code="unknown-task-group",
+                message=f"task group '{group}' is not defined under task_groups",
+                hint=did_you_mean(group, group_names),
             )
 
 
@@ -65,11 +65,11 @@ def _cycles(dag: ExpandedDag, tasks: list[Task]) -> Iterator[Finding]:
     paths = {task_id: path for task_id, path, _ in tasks}
     for cycle in find_cycles(upstream):
         yield Finding(
-            dag,
-            (*paths[cycle[0]], "dependencies"),
-            "dependency-cycle",
-            f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
-            "remove one of these dependencies",
+            dag=dag,
+            cpath=(*paths[cycle[0]], "dependencies"),
+            code="dependency-cycle",
+            message=f"tasks depend on each other in a cycle: {' -> '.join([*cycle, cycle[0]])}",
+            hint="remove one of these dependencies",
         )
 
 

@@ -66,10 +66,10 @@ def _check_template(
             if field not in declared:
                 yield doc.problem(
                     path,
-                    "instance-unknown-field",
-                    f"instance field '{field}' is not declared by the template (parameters at "
-                    f"line {line})",
-                    did_you_mean(field, declared) or "declare it under parameters",
+                    code="instance-unknown-field",
+                    message=f"instance field '{field}' is not declared by the template "
+                    f"(parameters at line {line})",
+                    hint=did_you_mean(field, declared) or "declare it under parameters",
                     key=True,
                 )
             else:
@@ -86,10 +86,10 @@ def _check_value(
     if written is not None and kind == "string":
         yield doc.problem(
             path,
-            "bool-trap",
-            f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), but this field "
-            "is text",
-            f'quote it: "{written}"',
+            code="bool-trap",
+            message=f"{written} was read as the boolean {str(value).lower()} (YAML 1.1), but this "
+            "field is text",
+            hint=f'quote it: "{written}"',
         )
     elif kind in _PYTHON_TYPES and (
         not isinstance(value, _PYTHON_TYPES[kind])
@@ -97,23 +97,23 @@ def _check_value(
     ):
         yield doc.problem(
             path,
-            "instance-invalid-value",
-            f"expected {kind}, got {json_type(value)} ({value!r})",
-            f"the template declares '{path[-1]}' as {kind} (line {line})",
+            code="instance-invalid-value",
+            message=f"expected {kind}, got {json_type(value)} ({value!r})",
+            hint=f"the template declares '{path[-1]}' as {kind} (line {line})",
         )
     elif isinstance(spec.get("pattern"), str) and not _matches(spec["pattern"], value):
         yield doc.problem(
             path,
-            "instance-invalid-value",
-            f"{value!r} does not match {spec['pattern']}",
-            f"the template requires this form for '{path[-1]}' (line {line})",
+            code="instance-invalid-value",
+            message=f"{value!r} does not match {spec['pattern']}",
+            hint=f"the template requires this form for '{path[-1]}' (line {line})",
         )
     elif isinstance(spec.get("enum"), list) and value not in spec["enum"]:
         yield doc.problem(
             path,
-            "instance-invalid-value",
-            f"{value!r} is not one of the allowed values",
-            did_you_mean(str(value), map(str, spec["enum"])),
+            code="instance-invalid-value",
+            message=f"{value!r} is not one of the allowed values",
+            hint=did_you_mean(str(value), map(str, spec["enum"])),
         )
 
 

@@ -20,12 +20,12 @@ def check_schedule_form(dag: ExpandedDag) -> list[Finding]:
     uris = ", ".join(f'"{uri}"' for uri in schedule["datasets"])
     return [
         Finding(
-            dag,
-            ("schedule",),
-            "asset-schedule-form",
-            "dag-factory 1.1 turns `schedule: {datasets: [...]}` into assets on Airflow 2 only; "
-            "on Airflow 3 this DAG fails to build",
-            f"for Airflow 3 write `schedule: [{uris}]`",
+            dag=dag,
+            cpath=("schedule",),
+            code="asset-schedule-form",
+            message="dag-factory 1.1 turns `schedule: {datasets: [...]}` into assets on Airflow "
+            "2 only; on Airflow 3 this DAG fails to build",
+            hint=f"for Airflow 3 write `schedule: [{uris}]`",
             key=True,
             severity="warning",
         )

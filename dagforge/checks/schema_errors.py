@@ -49,9 +49,9 @@ def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
     if _code(error, "") == "invalid-dag-id":  # a propertyNames error: the key is the instance
         yield doc.problem(
             (*path, str(error.instance)),
-            "invalid-dag-id",
-            f"'{error.instance}' is not a valid dag_id",
-            "use letters, digits, '_', '.' and '-' only (at most 250)",
+            code="invalid-dag-id",
+            message=f"'{error.instance}' is not a valid dag_id",
+            hint="use letters, digits, '_', '.' and '-' only (at most 250)",
             key=True,
         )
     elif error.validator == "additionalProperties":
@@ -80,14 +80,18 @@ def _unknown_keys(doc: Document, path: JsonPath, error: ValidationError) -> Iter
         removed = removed_key(key, instance[key], instance)
         if removed:
             yield doc.problem(
-                (*path, key), "removed-key", f"'{key}' is {removed[0]}", removed[1], key=True
+                (*path, key),
+                code="removed-key",
+                message=f"'{key}' is {removed[0]}",
+                hint=removed[1],
+                key=True,
             )
         else:
             yield doc.problem(
                 (*path, key),
-                "unknown-key",
-                f"unknown key '{key}'{_where(error)}",
-                did_you_mean(key, allowed),
+                code="unknown-key",
+                message=f"unknown key '{key}'{_where(error)}",
+                hint=did_you_mean(key, allowed),
                 key=True,
             )
 
@@ -101,9 +105,9 @@ def _missing(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
     return doc.problem(
         path,
-        "missing-key",
-        f"missing required key '{missing}'{_where(error)}",
-        f"add '{missing}: ...' here",
+        code="missing-key",
+        message=f"missing required key '{missing}'{_where(error)}",
+        hint=f"add '{missing}: ...' here",
         key=True,
     )
 
@@ -118,10 +122,10 @@ def _wrong_type(doc: Document, path: JsonPath, error: ValidationError) -> Proble
     if written is not None and "string" in expected:
         return doc.problem(
             path,
-            "bool-trap",
-            f"{written} was read as the boolean {str(error.instance).lower()} (YAML 1.1), but "
-            "text is expected here",
-            f'quote it: "{written}"',
+            code="bool-trap",
+            message=f"{written} was read as the boolean {str(error.instance).lower()} (YAML 1.1), "
+            "but text is expected here",
+            hint=f'quote it: "{written}"',
         )
     code = _code(error, "wrong-type")
     code = "wrong-type" if code in ("unknown-key", "missing-key") else code
@@ -130,10 +134,10 @@ def _wrong_type(doc: Document, path: JsonPath, error: ValidationError) -> Proble
     )
     return doc.problem(
         path,
-        code,
-        f"expected {' or '.join(map(str, expected))}, got {json_type(error.instance)} "
+        code=code,
+        message=f"expected {' or '.join(map(str, expected))}, got {json_type(error.instance)} "
         f"({error.instance!r})",
-        hint,
+        hint=hint,
     )
 
 
@@ -149,21 +153,24 @@ def _enum(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     if code == "unsafe-type":
         return doc.problem(
             path,
-            code,
-            f"__type__ '{value}' is not allowed: dagforge never imports arbitrary classes from "
-            "config",
-            "allowed: datetime, timedelta, Assets/Datasets and Airflow timetables (see "
+            code=code,
+            message=f"__type__ '{value}' is not allowed: dagforge never imports arbitrary classes "
+            "from config",
+            hint="allowed: datetime, timedelta, Assets/Datasets and Airflow timetables (see "
             "docs/config-reference.md)",
         )
     if code == "unknown-operator":
         return doc.problem(
             path,
-            code,
-            f"operator '{value}' is not allow-listed",
-            _operator_hint(str(value), allowed),
+            code=code,
+            message=f"operator '{value}' is not allow-listed",
+            hint=_operator_hint(str(value), allowed),
         )
     return doc.problem(
-        path, code, f"{value!r} is not one of the allowed values", did_you_mean(str(value), allowed)
+        path,
+        code=code,
+        message=f"{value!r} is not one of the allowed values",
+        hint=did_you_mean(str(value), allowed),
     )
 
 
@@ -183,7 +190,7 @@ def _value(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     code = _code(error, "invalid-value")
     code = "invalid-value" if code in ("unknown-key", "missing-key", "unknown-operator") else code
     message = str(error.cause) if error.validator == "format" and error.cause else _message(error)
-    return doc.problem(path, code, message, _HINTS.get(code, ""))
+    return doc.problem(path, code=code, message=message, hint=_HINTS.get(code, ""))
 
 
 def _message(error: ValidationError) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
+from dagforge.codes import Severity
 from dagforge.expand import ExpandedDag
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """Something wrong at ``cpath`` inside the expanded config of ``dag``; located later."""
 
@@ -26,7 +28,7 @@ class Finding:
     message: str
     hint: str = ""
     key: bool = False
-    severity: str = "error"
+    severity: Severity | Literal[""] = ""
 
 
 def _known(doc: Document, path: JsonPath) -> bool:
@@ -63,17 +65,17 @@ def _own_line(doc: Document, found: Finding) -> Problem:
         path = (*origin.path, *found.cpath)
         return doc.problem(
             path if _known(doc, path) else origin.path,
-            found.code,
-            found.message,
-            found.hint,
+            code=found.code,
+            message=found.message,
+            hint=found.hint,
             key=found.key,
             severity=found.severity,
         )
     return doc.problem(
         (*origin.path, "dag", *found.cpath),
-        found.code,
-        f"{found.message} (in DAG '{found.dag.dag_id}')",
-        found.hint,
+        code=found.code,
+        message=f"{found.message} (in DAG '{found.dag.dag_id}')",
+        hint=found.hint,
         key=found.key,
         severity=found.severity,
     )
@@ -95,8 +97,8 @@ def _from_template(doc: Document, group: list[Finding]) -> Problem:
     )
     return doc.problem(
         origin.path,
-        first.code,
-        f"{first.message} (in {which} from the template at line {line})",
-        first.hint,
+        code=first.code,
+        message=f"{first.message} (in {which} from the template at line {line})",
+        hint=first.hint,
         severity=first.severity,
     )

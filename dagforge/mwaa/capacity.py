@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from dagforge.codes import Severity
 from dagforge.errors import UsageError
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT, ENV_CLASS_CAPACITY
 from dagforge.mwaa.parsetime import ParseTiming, quiet_env, time_dag_file
@@ -27,14 +28,11 @@ def capacity_problems(dag_count: int, env_class: str, where: str) -> list[Proble
     hint = f"use {bigger} or larger" if bigger else "split the project across environments"
     return [
         Problem(
-            where,
-            0,
-            0,
-            "$",
-            "env-class-capacity",
-            f"{dag_count} DAGs exceed the {limit} an {env_class} environment is sized for",
-            hint,
-            "warning",
+            file=where,
+            code="env-class-capacity",
+            message=f"{dag_count} DAGs exceed the {limit} an {env_class} environment is sized for",
+            hint=hint,
+            severity="warning",
         )
     ]
 
@@ -49,22 +47,20 @@ def parse_time_problems(timing: ParseTiming, where: str) -> list[Problem]:
     if share >= 1:
         return [
             Problem(
-                where,
-                0,
-                0,
-                "$",
-                "parse-timeout",
-                message,
-                "every DAG of the loader file would be lost: split the configs across loader files",
+                file=where,
+                code="parse-timeout",
+                message=message,
+                hint="every DAG of the loader file would be lost: split the configs across "
+                "loader files",
             )
         ]
-    severity = "warning" if share >= WARN_SHARE else "info"
+    severity: Severity = "warning" if share >= WARN_SHARE else "info"
     hint = (
         "split the configs across several loader files before it reaches 30 s"
         if severity == "warning"
         else ""
     )
-    return [Problem(where, 0, 0, "$", "parse-time", message, hint, severity)]
+    return [Problem(file=where, code="parse-time", message=message, hint=hint, severity=severity)]
 
 
 def measure_loader(loader_file: Path) -> ParseTiming:

@@ -160,13 +160,13 @@ def _add_build_failures(
     for dag_id, text in failures.items():
         origin = origins[dag_id]
         problem = Problem(
-            origin.file,
-            origin.line,
-            1,
-            "$",
-            "build-failed",
-            f"dag-factory could not build DAG '{dag_id}': {text}",
-            "run 'dagforge validate' and 'dagforge render' on this DAG to see the config it got",
+            file=origin.file,
+            line=origin.line,
+            column=1,
+            code="build-failed",
+            message=f"dag-factory could not build DAG '{dag_id}': {text}",
+            hint="run 'dagforge validate' and 'dagforge render' on this DAG to see the config it "
+            "got",
         )
         log.error("%s", problem.format())
         target[dag_id] = errordag.make_error_dag(dag_id, [problem], origin.file)
