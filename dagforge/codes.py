@@ -18,7 +18,9 @@ Severity = Literal["error", "warning", "info"]
 class Code:
     code: str
     title: str  # what is wrong
-    source: str  # the stage or check that reports it (a check's name, or load/project/loader/mwaa)
+    # The check that reports it (its name in checks/registry.py), or the stage: load, expand,
+    # project, compat, loader (a DAG dag-factory would not build) or mwaa (--env-class).
+    source: str
     example: str = ""
     hint: str = ""  # what the hint says, in short
     severity: Severity = "error"
@@ -211,7 +213,7 @@ _CODES = (
     Code(
         "operator-path-deprecated",
         "an Airflow 2 operator import path: it works, with a deprecation warning on every parse",
-        "sections",
+        "operator-paths",
         "`airflow.operators.bash.BashOperator`",
         "the Airflow 3 path; `dagforge migrate` rewrites it",
         severity="warning",
@@ -263,6 +265,19 @@ _CODES = (
 CODES: dict[str, Code] = {code.code: code for code in _CODES}
 
 
+STAGES = ("load", "expand", "project", "compat", "loader", "mwaa")
+
+
 def default_severity(code: str) -> Severity:
     """The severity ``code`` is reported with unless the reporter says otherwise."""
     return CODES[code].severity
+
+
+def markdown_table() -> str:
+    """The table of codes in docs/config-language.md (generated: ``dagforge schema --write``)."""
+    rows = ["| code | what is wrong | example | hint given |", "| --- | --- | --- | --- |"]
+    for entry in _CODES:
+        name = f"`{entry.code}`" + ("" if entry.severity == "error" else f" ({entry.severity})")
+        cells = [name, entry.title, entry.example, entry.hint]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows) + "\n"

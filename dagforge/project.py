@@ -16,7 +16,7 @@ from dagforge.expand import ExpandedDag, expand_document
 from dagforge.load import Document, load_file
 from dagforge.problems import Problem, Report
 from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, DEFAULTS_NAMES
-from dagforge.validate import check_dag_ids, check_dags, check_document
+from dagforge.validate import check_defaults, check_file, check_project
 
 
 @dataclass
@@ -85,9 +85,10 @@ class DefaultsCache:
             if path in self.docs:
                 return self.docs[path]
             if path.is_file():
-                self.docs[path] = load_file(path, display_name(path))
-                self.docs[path].problems.extend(check_document(self.docs[path], "dagDefaults"))
-                return self.docs[path]
+                doc = load_file(path, display_name(path))
+                doc.problems = check_defaults(doc)
+                self.docs[path] = doc
+                return doc
         return None
 
 
@@ -110,7 +111,7 @@ def load_project(
         report.extend(result.problems)
     for doc in defaults.docs.values():
         report.extend(doc.problems)
-    report.extend(check_dag_ids(dag for result in results for dag in result.dags))
+    report.extend(check_project(dag for result in results for dag in result.dags))
     report.files_checked = len(results)
     report.dags = sum(len(r.dags) for r in results)
     return ProjectResult(root, results, report)
@@ -118,22 +119,23 @@ def load_project(
 
 def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) -> FileResult:
     doc = load_file(path, display_name(path))
-    result = FileResult(path, doc, problems=list(doc.problems))
     if doc.data is None:
-        return result
-    result.problems.extend(check_document(doc))
+        return FileResult(path, doc, problems=list(doc.problems))
     layers = defaults.layers(path)
-    if any(layer.problems for layer in layers):
-        result.problems.append(
-            Problem(
-                file=doc.file,
-                code="defaults-invalid",
-                message="a defaults.yml file this config inherits from has errors",
-                hint="fix the problems reported for that defaults.yml",
-            )
-        )
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
-    result.dags, expand_problems = expand_document(doc, layer_data)
-    result.problems.extend(expand_problems)
-    result.problems.extend(check_dags(doc, result.dags, packages))
-    return result
+    dags, expand_problems = expand_document(doc, layer_data)
+    problems = [*check_file(doc, dags, packages), *expand_problems, *_broken_layers(doc, layers)]
+    return FileResult(path, doc, dags, problems)
+
+
+def _broken_layers(doc: Document, layers: Sequence[Document]) -> list[Problem]:
+    if not any(layer.problems for layer in layers):
+        return []
+    return [
+        Problem(
+            file=doc.file,
+            code="defaults-invalid",
+            message="a defaults.yml file this config inherits from has errors",
+            hint="fix the problems reported for that defaults.yml",
+        )
+    ]

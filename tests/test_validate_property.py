@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dagforge.expand import expand_document
 from dagforge.load import load_text
-from dagforge.validate import check_dags, check_document
+from dagforge.validate import check_file
 
 SEEDS = [
     p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "corpus").rglob("*.yml"))
@@ -66,9 +66,8 @@ VALUES = st.recursive(
 
 def validate_text(text: str) -> None:
     doc = load_text(text, "f.yml")
-    problems = list(doc.problems) + check_document(doc)
     dags, expand_problems = expand_document(doc, [])
-    problems += expand_problems + check_dags(doc, dags)
+    problems = check_file(doc, dags) + expand_problems
     assert all(p.code and p.line >= 0 for p in problems)
 
 

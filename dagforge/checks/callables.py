@@ -145,9 +145,10 @@ def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
     if not any(dotted == p or dotted.startswith(f"{p}.") for p in packages):
         return Resolved(
             None,
-            "callable-not-allowed",
-            f"callable '{dotted}' is outside the allowed packages ({', '.join(packages)})",
-            f"move the function into {packages[0]}/ and name it {packages[0]}.<module>.<function>",
+            code="callable-not-allowed",
+            message=f"callable '{dotted}' is outside the allowed packages ({', '.join(packages)})",
+            hint=f"move the function into {packages[0]}/ and name it "
+            f"{packages[0]}.<module>.<function>",
         )
     module_name, _, name = dotted.rpartition(".")
     try:
@@ -155,18 +156,18 @@ def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
     except ModuleNotFoundError as exc:
         return Resolved(
             None,
-            "callable-not-found",
-            f"module '{module_name}' of callable '{dotted}' does not exist",
-            f"no module named '{exc.name}'",
+            code="callable-not-found",
+            message=f"module '{module_name}' of callable '{dotted}' does not exist",
+            hint=f"no module named '{exc.name}'",
         )
     except (
         Exception
     ) as exc:  # the user's module fails on import: a config problem to show, not a crash
         return Resolved(
             None,
-            "callable-import-failed",
-            f"importing '{module_name}' failed: {type(exc).__name__}: {exc}",
-            "fix that module; validate imports allowed modules only",
+            code="callable-import-failed",
+            message=f"importing '{module_name}' failed: {type(exc).__name__}: {exc}",
+            hint="fix that module; validate imports allowed modules only",
         )
     target = getattr(module, name, None)
     if not callable(target):
@@ -175,9 +176,9 @@ def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
         ]
         return Resolved(
             None,
-            "callable-not-found",
-            f"module '{module_name}' has no function '{name}'",
-            did_you_mean(name, public),
+            code="callable-not-found",
+            message=f"module '{module_name}' has no function '{name}'",
+            hint=did_you_mean(name, public),
         )
     return Resolved(inspect.signature(target))
 

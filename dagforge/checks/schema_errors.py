@@ -1,4 +1,5 @@
-"""Translate JSON Schema errors into problems with stable codes, positions and hints.
+"""The schema check: JSON Schema errors translated into problems with stable codes, positions and
+hints.
 
 The schema marks each definition a person can get wrong with ``x-dagforge-code``; the translation
 here adds what the schema cannot say: close matches, removed keys and YAML 1.1 boolean traps.
@@ -6,13 +7,15 @@ here adds what the schema cannot say: close matches, removed keys and YAML 1.1 b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema import ValidationError
 
+from dagforge.checks.document import misspelled_sections
 from dagforge.language.hints import close_matches, did_you_mean
 from dagforge.language.removed import REMOVED_OPERATORS, removed_key
+from dagforge.language.schema import validator
 from dagforge.language.values import format_duration
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
@@ -35,6 +38,64 @@ _HINTS = {
     "invalid-callable": "a dotted path such as callables.who.process_country",
     "instance-invalid-value": "instance fields are plain values: text, numbers or true/false",
 }
+
+
+def schema_problems(doc: Document, definition: str | None = None) -> list[Problem]:
+    """Schema problems of one file, each at the line of the offending key or value.
+
+    ``definition`` names the ``$defs`` entry to check against (``dagDefaults`` for defaults.yml).
+    """
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, dict):
+        return [
+            doc.problem(
+                (),
+                code="wrong-type",
+                message="a config file must be a mapping of DAG ids (or default/templates)",
+                hint="start the file with 'my_dag_id:' or 'templates:'",
+            )
+        ]
+    errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
+    tagged = {p.path for p in doc.problems if p.code == "unsafe-tag"}  # already reported; now null
+    problems = [p for error in errors for p in translate(doc, error) if p.path not in tagged]
+    if definition is None:  # what the schema says about a "DAG" that is a typo of a section
+        hidden = tuple(f"{p.path}." for p in misspelled_sections(doc))
+        problems = [p for p in problems if not f"{p.path}.".startswith(hidden)]
+    return unique(without_typo_echoes(problems))
+
+
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (repr(list(error.absolute_path)), str(error.validator))
+
+
+def without_typo_echoes(problems: list[Problem]) -> list[Problem]:
+    """Drop "missing key 'x'" where a key beside it is a typo of 'x' or a removed key whose
+    replacement is 'x': one mistake, one problem."""
+    typos = {
+        (p.path.rsplit(".", 1)[0], p.hint)
+        for p in problems
+        if p.code in ("unknown-key", "removed-key")
+    }
+
+    def echoed(problem: Problem) -> bool:
+        name = problem.message.split("'")[1] if problem.message.count("'") >= 2 else ""
+        return any(
+            where == problem.path and (f"'{name}'" in hint or f"`{name}:" in hint)
+            for where, hint in typos
+        )
+
+    return [p for p in problems if p.code != "missing-key" or not echoed(p)]
+
+
+def unique(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per (place, code): a pattern and a format failing on one value say the same
+    thing.
+    """
+    seen: dict[tuple[str, str, str], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.file, problem.path, problem.code), problem)
+    return list(seen.values())
 
 
 def json_type(value: Any) -> str:

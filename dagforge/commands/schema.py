@@ -6,16 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from dagforge.codes import markdown_table
 from dagforge.errors import StaleFilesError
 from dagforge.language.schemagen import compose, docs
 from dagforge.settings import PACKAGE_DIR, SCHEMA_FILE, SCHEMAS_DIR
 
 DOCS_FILE = PACKAGE_DIR.parent / "docs" / "config-reference.md"
+LANGUAGE_DOCS = PACKAGE_DIR.parent / "docs" / "config-language.md"
+CODES_START, CODES_END = "<!-- codes:", "<!-- /codes -->"
 
 
 DESCRIPTION = (
     "The schema is composed from schemas/operators.json (operator signatures read from Airflow "
-    "by `python -m dagforge.language.schemagen.introspect`)."
+    "by `python -m dagforge.language.schemagen.introspect`). --write also regenerates "
+    "docs/config-reference.md and the table of problem codes in docs/config-language.md."
 )
 
 
@@ -38,7 +42,16 @@ def generated() -> dict[Path, str]:
     return {
         SCHEMAS_DIR / SCHEMA_FILE: compose.render(registry),
         DOCS_FILE: docs.render(compose.compose(registry)),
+        LANGUAGE_DOCS: with_codes_table(LANGUAGE_DOCS.read_text(encoding="utf-8")),
     }
+
+
+def with_codes_table(guide: str) -> str:
+    """The guide with its table of problem codes regenerated from the catalogue."""
+    start = guide.index(CODES_START)
+    end = guide.index(CODES_END, start)
+    head = guide[: guide.index("\n", start) + 1]
+    return head + markdown_table() + guide[end:]
 
 
 def stale_files() -> list[Path]:

@@ -19,7 +19,7 @@ from dagforge.load import Document, load_text
 from dagforge.problems import Problem
 from dagforge.project import DefaultsCache, discover, display_name
 from dagforge.runtime import parsecache
-from dagforge.validate import check_document
+from dagforge.validate import check_file
 
 
 @dataclass
@@ -93,8 +93,7 @@ def _expand_slice(
     doc: Document, reduced: dict[str, Any], dag_id: str, defaults: Sequence[dict[str, Any]]
 ) -> Located:
     sliced = Document(doc.file, reduced, doc.values, doc.keys, doc.bool_traps, list(doc.problems))
-    problems = [*sliced.problems, *check_document(sliced)]
     dags, expand_problems = expand_document(sliced, defaults)
-    problems.extend(expand_problems)
+    problems = [*check_file(sliced, dags), *expand_problems]
     match = next((d for d in dags if d.dag_id == dag_id), None)
     return Located(match, problems)
