@@ -108,9 +108,11 @@ def _expand_template(
         overrides = _dict(instance.get("dag"))
         missing: list[str] = []
         config = substitute(merge_layers([*base, body, overrides]), values, missing)
-        dag_id = substitute(template.get("dag_id", ""), values, missing)
+        pattern = template.get("dag_id")
+        # A dag_id is text even when it is one placeholder filled with a number.
+        dag_id = str(substitute(pattern, values, missing)) if isinstance(pattern, str) else None
         problems.extend(_missing_problems(doc, ipath, tpath, missing, declared))
-        if not missing and isinstance(dag_id, str):
+        if not missing and dag_id is not None:
             origin = Origin(
                 doc.file, ipath, doc.mark(ipath).line, tpath, doc.mark(tpath, key=True).line
             )

@@ -60,3 +60,14 @@ def test_substitute_reports_missing_names() -> None:
 
 def test_deep_merge_replaces_lists() -> None:
     assert deep_merge({"a": {"b": 1, "l": [1]}}, {"a": {"l": [2]}}) == {"a": {"b": 1, "l": [2]}}
+
+
+def test_a_dag_id_that_is_one_placeholder_of_a_number_is_text() -> None:
+    doc = load_text(
+        "templates:\n  n:\n    dag_id: '{n}'\n"
+        "    dag:\n      tasks: [{task_id: a, operator: x.Y}]\n"
+        "    instances:\n      - {n: 1}\n      - {n: 2}\n",
+        "f.yml",
+    )
+    dags, problems = expand_document(doc, [])
+    assert [dag.dag_id for dag in dags] == ["1", "2"] and problems == []

@@ -203,3 +203,16 @@ def test_project_config_files_point_editors_at_the_schema() -> None:
         schema = "defaults.schema.json" if path.stem == "defaults" else "dagforge.schema.json"
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schemas/{schema}", path.name
+
+
+def test_a_value_inherited_from_the_default_block_is_reported_once_at_its_line(
+    tmp_path: Path,
+) -> None:
+    empty = "airflow.providers.standard.operators.empty.EmptyOperator"
+    text = "default:\n  schedule: {datasets: ['s3://b/k']}\n" + "".join(
+        f"{name}:\n  tasks: [{{task_id: a, operator: {empty}}}]\n" for name in "abc"
+    )
+    (tmp_path / "dags.yml").write_text(text, encoding="utf-8")
+    problems = load_project([tmp_path]).report.sorted()
+    assert [(p.code, p.line) for p in problems] == [("asset-schedule-form", 2)]
+    assert "in 3 DAGs, first 'a', inheriting it from the default block" in problems[0].message

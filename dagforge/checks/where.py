@@ -36,27 +36,58 @@ def _known(doc: Document, path: JsonPath) -> bool:
 
 
 def locate(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
-    """One problem per finding, or per group of instances sharing a finding of their template's
-    body.
-    """
+    """One problem per finding at the line the offending value was written: the instance or entry
+    itself, else once per group of DAGs sharing it through the template body or the file's
+    ``default:`` block."""
     problems: list[Problem] = []
     shared: dict[tuple[object, ...], list[Finding]] = {}
     for found in findings:
-        origin = found.dag.origin
-        if origin.template_path is None or _known(doc, (*origin.path, "dag", *found.cpath)):
+        source = _source(doc, found)
+        if source == "entry":
             problems.append(_own_line(doc, found))
-        else:
-            group = (
-                origin.template_path,
-                found.cpath,
-                found.code,
-                found.message,
-                found.hint,
-                found.severity,
-            )
-            shared.setdefault(group, []).append(found)
-    problems.extend(_from_template(doc, group) for group in shared.values())
+            continue
+        template = found.dag.origin.template_path if source == "template" else None
+        group = (source, template, found.cpath, found.code, found.message, found.hint)
+        shared.setdefault((*group, found.severity), []).append(found)
+    for group in shared.values():
+        shared_from = _from_default if _source(doc, group[0]) == "default" else _from_template
+        problems.append(shared_from(doc, group))
     return problems
+
+
+def _source(doc: Document, found: Finding) -> str:
+    """Where the value a finding is about was written: ``entry`` (the DAG's own entry or instance),
+    ``template`` (the template body) or ``default`` (the file's default block)."""
+    origin, cpath = found.dag.origin, found.cpath
+    own = (
+        (*origin.path, "dag", *cpath)
+        if origin.template_path is not None
+        else (*origin.path, *cpath)
+    )
+    if _known(doc, own):
+        return "entry"
+    if origin.template_path is not None and _known(doc, (*origin.template_path, "dag", *cpath)):
+        return "template"
+    if _known(doc, ("default", *cpath)):
+        return "default"
+    return "entry" if origin.template_path is None else "template"
+
+
+def _which(group: list[Finding]) -> str:
+    first = group[0].dag.dag_id
+    return f"DAG '{first}'" if len(group) == 1 else f"{len(group)} DAGs, first '{first}',"
+
+
+def _from_default(doc: Document, group: list[Finding]) -> Problem:
+    first = group[0]
+    return doc.problem(
+        ("default", *first.cpath),
+        code=first.code,
+        message=f"{first.message} (in {_which(group)} inheriting it from the default block)",
+        hint=first.hint,
+        key=first.key,
+        severity=first.severity,
+    )
 
 
 def _own_line(doc: Document, found: Finding) -> Problem:
@@ -90,15 +121,10 @@ def _from_template(doc: Document, group: list[Finding]) -> Problem:
         if _known(doc, in_template)
         else origin.template_line
     )
-    which = (
-        f"DAG '{first.dag.dag_id}'"
-        if len(group) == 1
-        else f"{len(group)} DAGs, first '{first.dag.dag_id}',"
-    )
     return doc.problem(
         origin.path,
         code=first.code,
-        message=f"{first.message} (in {which} from the template at line {line})",
+        message=f"{first.message} (in {_which(group)} from the template at line {line})",
         hint=first.hint,
         severity=first.severity,
     )
