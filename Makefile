@@ -7,7 +7,7 @@ STAMP := $(VENV)/.dagforge-installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck unit clean lock bench-parse
+.PHONY: help install demo test test-fast lint typecheck unit clean lock bench-parse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F '\t' '{printf "%-32s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ typecheck: install ## mypy (strict) over dagforge and callables
 
 unit: install ## pytest only (PYTEST_ARGS=... to pass options)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install ## the tests that need no Airflow (pytest -m "not airflow"): seconds, not minutes
+	@$(BIN)/python -m pytest -m "not airflow" $(PYTEST_ARGS)
 
 lock: ## regenerate requirements/lock.txt from requirements/requirements.in (CONSTRAINTS=airflow constraints file)
 	@test -n "$(CONSTRAINTS)" || { echo "set CONSTRAINTS=path/to/constraints-3.3.1 file"; exit 2; }
@@ -72,7 +75,7 @@ mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=imag
 AIRFLOW ?= 2.11.2
 COMPAT_VENV = .venv-compat-$(AIRFLOW)
 COMPAT_LOCK = $(if $(filter 3.3.1,$(AIRFLOW)),requirements/lock.txt,requirements/lock-$(AIRFLOW).txt)
-COMPAT_TESTS ?= tests/test_dags_import.py tests/test_end_to_end.py tests/test_bundle.py tests/test_who_callable.py tests/test_compat.py tests/test_build.py tests/test_loader.py
+COMPAT_TESTS ?= tests/runtime/test_dags_import.py tests/runtime/test_end_to_end.py tests/mwaa/test_bundle.py tests/callables/test_who.py tests/checks/test_compat.py tests/test_build.py tests/runtime/test_loader.py
 .PHONY: test-compat compat-lock
 
 $(COMPAT_VENV)/.installed: $(COMPAT_LOCK)

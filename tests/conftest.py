@@ -1,12 +1,18 @@
 """Shared fixtures: a throw-away Airflow home (set before Airflow is imported) and a local S3.
 
 Everything started here listens on loopback only and is stopped at the end of the session.
+
+The tests mirror the package. Folders whose tests run real Airflow (or import it) carry the
+``airflow`` marker as a whole (:data:`AIRFLOW_FOLDERS`); a file elsewhere that needs Airflow
+says so with ``pytestmark``. ``pytest -m "not airflow"`` is then a fast lane, and a test in it
+that imports Airflow fails, so the marking cannot drift.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -18,6 +24,9 @@ from dagforge.demo.s3local import LocalS3, moto_server
 from dagforge.mwaa import localairflow
 
 REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "tests" / "corpus"
+TESTS = REPO / "tests"
+AIRFLOW_FOLDERS = ("runtime", "mwaa", "demo", "callables")
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dagforge-test-airflow-"))
 BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
 
@@ -28,6 +37,33 @@ os.environ["DAGFORGE_CACHE_DIR"] = str(AIRFLOW_HOME / "parse-cache")  # removed 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(AIRFLOW_HOME, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The ``airflow`` marker on every test of the folders that run real Airflow."""
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in AIRFLOW_FOLDERS:
+            item.add_marker(pytest.mark.airflow)
+
+
+def _fast_lane(config: pytest.Config) -> bool:
+    return str(config.getoption("markexpr")).replace(" ", "") == "notairflow"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _fast_lane(session.config) and "airflow" in sys.modules:
+        raise pytest.UsageError("collecting the tests imported Airflow: a test module imports it")
+
+
+@pytest.fixture(autouse=True)
+def _fast_lane_stays_without_airflow(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In ``-m "not airflow"``, a test that imports Airflow is marked wrongly: fail it (the first
+    one; once Airflow is loaded, the tests after it cannot be told apart)."""
+    loaded_before = "airflow" in sys.modules
+    yield
+    if _fast_lane(request.config) and not loaded_before and "airflow" in sys.modules:
+        pytest.fail(f"{request.node.nodeid} imported Airflow: mark it (or its folder) airflow")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,9 @@ from dagforge import build
 from dagforge.errors import UnsafeTypeError
 from dagforge.expand import ExpandedDag, Origin
 
+# The build stage is the one that imports Airflow and dag-factory.
+pytestmark = pytest.mark.airflow
+
 EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 
 

@@ -186,53 +186,56 @@ def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
 @cache  # thousands of instances of one template call one function with the same argument names
 def argument_problems(
     dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
-) -> tuple[tuple[JsonPath, str, str], ...]:
+) -> tuple[ArgumentProblem, ...]:
     """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
     return tuple(_argument_problems(dotted, signature, arg_count, kwargs))
 
 
+ArgumentProblem = tuple[JsonPath, str, str]  # (where, message, hint)
+
+
 def _argument_problems(
     dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
-) -> Iterator[tuple[JsonPath, str, str]]:
+) -> Iterator[ArgumentProblem]:
     params = signature.parameters
-    positional = [
-        p for p in params.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
-    takes_varargs = any(p.kind == p.VAR_POSITIONAL for p in params.values())
-    takes_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
+    kinds = {p.kind for p in params.values()}
+    positional = [p.name for p in params.values() if p.kind in _POSITIONAL]
     function = dotted.rsplit(".", 1)[-1]
-    if arg_count > len(positional) and not takes_varargs:
-        yield (
-            ("op_args",),
-            f"{function}() takes {len(positional)} positional argument(s), op_args gives "
-            f"{arg_count}",
-            "",
-        )
-    filled = {p.name for p in positional[:arg_count]}
-    meant: set[str] = (
-        set()
-    )  # parameters a misspelled key stands for: missing them is the same mistake
+    if arg_count > len(positional) and inspect.Parameter.VAR_POSITIONAL not in kinds:
+        message = f"{function}() takes {len(positional)} positional argument(s), op_args gives "
+        yield ("op_args",), f"{message}{arg_count}", ""
+    filled = set(positional[:arg_count])
+    open_ended = inspect.Parameter.VAR_KEYWORD in kinds
+    yield from _keyword_problems(function, params, filled, kwargs, open_ended)
+    # A misspelled key stands for a parameter: missing that one too is the same mistake.
+    meant = {m for key in kwargs if key not in params for m in close_matches(key, params, n=1)}
+    given = filled | set(kwargs) | CONTEXT_KEYS | meant
+    missing = [name for name, p in params.items() if _required(p) and name not in given]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        additions = ", ".join(f"'{name}: ...'" for name in missing)
+        message = f"{function}() needs {names}, which op_args/op_kwargs do not give"
+        yield ("op_kwargs",), message, f"add {additions} under op_kwargs"
+
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+_VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def _required(param: inspect.Parameter) -> bool:
+    return param.default is param.empty and param.kind not in _VARIADIC
+
+
+def _keyword_problems(
+    function: str,
+    params: Mapping[str, inspect.Parameter],
+    filled: set[str],
+    kwargs: tuple[str, ...],
+    open_ended: bool,
+) -> Iterator[ArgumentProblem]:
     for key in kwargs:
         if key in filled:
             yield ("op_kwargs", key), f"{function}() gets '{key}' twice (op_args and op_kwargs)", ""
-        elif key not in params and not takes_kwargs:
-            meant.update(close_matches(key, params, n=1))
-            yield (
-                ("op_kwargs", key),
-                f"{function}() has no parameter '{key}'",
-                did_you_mean(key, params),
-            )
-    missing = [
-        p.name
-        for p in params.values()
-        if p.default is p.empty
-        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        and p.name not in filled | set(kwargs) | CONTEXT_KEYS | meant
-    ]
-    if missing:
-        names = ", ".join(f"'{name}'" for name in missing)
-        yield (
-            ("op_kwargs",),
-            f"{function}() needs {names}, which op_args/op_kwargs do not give",
-            "add " + ", ".join(f"'{name}: ...'" for name in missing) + " under op_kwargs",
-        )
+        elif key not in params and not open_ended:
+            hint = did_you_mean(key, params)
+            yield ("op_kwargs", key), f"{function}() has no parameter '{key}'", hint

@@ -47,11 +47,11 @@ def locate(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
             problems.append(_own_line(doc, found))
             continue
         template = found.dag.origin.template_path if source == "template" else None
-        group = (source, template, found.cpath, found.code, found.message, found.hint)
-        shared.setdefault((*group, found.severity), []).append(found)
-    for group in shared.values():
-        shared_from = _from_default if _source(doc, group[0]) == "default" else _from_template
-        problems.append(shared_from(doc, group))
+        key = (source, template, found.cpath, found.code, found.message, found.hint)
+        shared.setdefault((*key, found.severity), []).append(found)
+    for sharing in shared.values():
+        report = _from_default if _source(doc, sharing[0]) == "default" else _from_template
+        problems.append(report(doc, sharing))
     return problems
 
 

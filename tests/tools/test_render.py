@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from dagforge.cli import main
+from tests.conftest import CORPUS, REPO
 
-REPO = Path(__file__).parent.parent
-GOLDEN = Path(__file__).parent / "corpus" / "render"
+GOLDEN = CORPUS / "render"
 
 
 @pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.yml")), ids=lambda p: p.stem)

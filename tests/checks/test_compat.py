@@ -119,6 +119,7 @@ def _importable(prefix: str) -> bool:
     return True
 
 
+@pytest.mark.airflow
 @pytest.mark.parametrize(
     "feature", [f for f in FEATURES if f.where == "dag_key"], ids=lambda f: f.name
 )
@@ -126,6 +127,7 @@ def test_installed_airflow_agrees_on_dag_keys(feature: Feature) -> None:
     assert (feature.name in _dag_parameters()) == supported(feature, _airflow_version())
 
 
+@pytest.mark.airflow
 @pytest.mark.parametrize(
     "feature", [f for f in FEATURES if f.where == "import"], ids=lambda f: f.name
 )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -11,6 +10,7 @@ from dagforge.commands.schema import stale_files
 from dagforge.errors import StaleFilesError
 from dagforge.language.schema import load_schema
 from dagforge.settings import SCHEMAS_DIR
+from tests.conftest import REPO
 
 
 def test_committed_schema_and_reference_docs_are_up_to_date() -> None:
@@ -57,7 +57,5 @@ def test_operator_registry_matches_the_installed_airflow() -> None:
 
 
 def test_docs_mention_every_dag_key() -> None:
-    docs = (Path(__file__).parent.parent / "docs" / "config-reference.md").read_text(
-        encoding="utf-8"
-    )
+    docs = (REPO / "docs" / "config-reference.md").read_text(encoding="utf-8")
     assert all(f"`{key}`" in docs for key in load_schema()["$defs"]["dag"]["properties"])

@@ -9,8 +9,9 @@ from dagforge.cli import main
 from dagforge.errors import ConfigError
 from dagforge.project import load_project
 from dagforge.tools.migrate import migrate_text
+from tests.conftest import CORPUS
 
-MIGRATE = Path(__file__).parent / "corpus" / "migrate"
+MIGRATE = CORPUS / "migrate"
 LEGACY = MIGRATE / "mwaa_0x.yml"
 
 

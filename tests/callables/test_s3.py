@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from callables import s3 as s3io
 from dagforge.demo.s3local import LocalS3
 from tests.conftest import REPO
-from tests.faulty_s3 import Fault, Proxy, faulty_proxy
+from tests.support.faulty_s3 import Fault, Proxy, faulty_proxy
 
 MODULES = ("callables.s3", "callables.who", "callables.who_split", "callables.ingest")
 FLAKY = "aws_flaky"

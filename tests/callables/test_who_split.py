@@ -15,7 +15,7 @@ from callables import s3 as s3io
 from callables import who, who_split
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LocalS3
-from tests.faulty_s3 import Fault, Proxy, faulty_proxy
+from tests.support.faulty_s3 import Fault, Proxy, faulty_proxy
 
 SPEC = sampledata.Spec(days=150)
 SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
