@@ -26,7 +26,7 @@ from dagforge.language.values import (
     parse_date,
     parse_duration,
 )
-from dagforge.runtime.environment import disable_telemetry
+from dagforge.settings import disable_telemetry
 
 
 def to_dagfactory(config: dict[str, Any]) -> dict[str, Any]:

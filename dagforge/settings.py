@@ -6,6 +6,7 @@ Paths are resolved from this file, so they hold in the repository and in the MWA
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,3 +26,18 @@ DEFAULT_CALLABLE_PACKAGES = ("callables",)
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
 CACHE_ENV = "DAGFORGE_CACHE_DIR"
 STRICT_ENV = "AIRFLOW__DAGFORGE__STRICT"
+
+# The environment dagforge's DAGs need wherever they run: dag-factory phones home on every DAG run
+# unless told not to, and MWAA private networks have no internet. The build stage sets it in its
+# own process; the MWAA startup script, the local runner and the parse timer export it.
+OFFLINE_ENV = {
+    "AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY": "False",
+    "SCARF_NO_ANALYTICS": "true",
+    "DO_NOT_TRACK": "true",
+}
+
+
+def disable_telemetry() -> None:
+    """Set :data:`OFFLINE_ENV` in this process, keeping values someone set on purpose."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)

@@ -28,7 +28,6 @@ CORPUS = REPO / "tests" / "corpus"
 TESTS = REPO / "tests"
 AIRFLOW_FOLDERS = ("runtime", "mwaa", "demo", "callables")
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="dagforge-test-airflow-"))
-BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
 
 # Airflow reads its settings at first import: configure before any test module imports it.
 localairflow.configure(localairflow.airflow_env(AIRFLOW_HOME, REPO / "dags"))

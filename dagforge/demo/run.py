@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dagforge.demo import sampledata, sampledata_sources
-from dagforge.demo.s3local import LocalS3, moto_server
+from dagforge.demo import sampledata
+from dagforge.demo.s3local import moto_server
+from dagforge.demo.seed import BUCKET_VARIABLE, Progress, seed, seed_landing
 from dagforge.errors import DemoFailedError
 from dagforge.mwaa import localairflow
-
-WHO_SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
-BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
-LANDING_PREFIX = "landing"
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -66,35 +62,6 @@ def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
         progress(f"fresh Airflow metadata DB under {home}")
         localairflow.fresh_db(home)
         return _build_and_run(options, dags_folder, progress)
-
-
-def seed(s3: LocalS3, bucket: str, spec: sampledata.Spec, progress: Progress) -> None:
-    """Create ``bucket`` and upload a generated WHO file to it."""
-    from callables import s3 as s3io
-
-    hook = s3io.hook()
-    if not hook.check_for_bucket(bucket):
-        hook.create_bucket(bucket_name=bucket, region_name=s3.region)
-    data = sampledata.csv_bytes(spec)
-    s3io.put(hook, bucket, WHO_SOURCE_KEY, data)
-    row_count = data.count(b"\n") - 1
-    progress(
-        f"seeded s3://{bucket}/{WHO_SOURCE_KEY}: {row_count} rows, {spec.countries} areas, "
-        f"{len(data) / 1e6:.1f} MB"
-    )
-
-
-def seed_landing(bucket: str, logical_date: datetime, rows: int, progress: Progress) -> None:
-    """One landed file per demo source under ``landing/<source>/date=<ds>/``."""
-    from callables import s3 as s3io
-
-    hook = s3io.hook()
-    ds = logical_date.date()
-    for source in sampledata_sources.GENERATORS:
-        name, data = sampledata_sources.landed_file(source, ds, rows)
-        key = s3io.join_key(LANDING_PREFIX, source, f"date={ds.isoformat()}", name)
-        s3io.put(hook, bucket, key, data)
-        progress(f"landed s3://{bucket}/{key}: {len(data) / 1e3:.0f} kB")
 
 
 def _asset_uris(item: Any) -> set[str]:

@@ -37,8 +37,7 @@ from dagforge import __version__
 from dagforge.errors import BundleError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT
-from dagforge.runtime.environment import OFFLINE_ENV
-from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, STRICT_ENV
+from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, OFFLINE_ENV, STRICT_ENV
 
 MWAA_AIRFLOW = "3.3.1"
 MWAA_PYTHON = "3.12"

@@ -17,7 +17,7 @@ from typing import Any
 
 from dagforge.errors import EnvironmentSetupError
 from dagforge.mwaa.limits import DAG_FILE_PROCESSOR_TIMEOUT, DAGBAG_IMPORT_TIMEOUT
-from dagforge.runtime.environment import disable_telemetry
+from dagforge.settings import disable_telemetry
 
 # XCom and trigger payloads may hold objects of these packages only.
 DESERIALIZATION_CLASSES = r"(airflow|dagforge|callables)\..*"

@@ -25,16 +25,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dagforge.demo import sampledata
-from dagforge.demo.run import BUCKET_VARIABLE, seed
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
+from dagforge.demo.seed import BUCKET_VARIABLE, Progress, seed
 from dagforge.errors import LocalRunnerError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
 from dagforge.mwaa.limits import MIN_FILE_PROCESS_INTERVAL
 from dagforge.project import load_project
-from dagforge.runtime.environment import OFFLINE_ENV
+from dagforge.settings import OFFLINE_ENV
 
-Progress = Callable[[str], None]
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 SIMPLE_AUTH_MANAGER = (
     "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"

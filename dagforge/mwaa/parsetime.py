@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagforge.errors import ImportTimingError
-from dagforge.runtime.environment import OFFLINE_ENV
+from dagforge.settings import OFFLINE_ENV
 
 
 @dataclass(frozen=True)

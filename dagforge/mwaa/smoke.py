@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.demo.seed import Progress
 from dagforge.errors import LocalRunnerError
 from dagforge.language.walk import strings_in, tasks_of
 from dagforge.mwaa.localrunner import (
     ApiClient,
-    Progress,
     Runner,
     RunnerOptions,
     all_parsed,

@@ -16,7 +16,7 @@ import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dagforge.build import build_dags
 from dagforge.errors import ConfigError, ConfigsNotFoundError
@@ -37,10 +37,12 @@ _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.-]*):", re.MULTILINE)
 class LoadOutcome:
     """What one parse of the loader produced: built DAGs, error DAGs, and every problem."""
 
+    # How the DAGs were found: "task" (one DAG for a task run), "cache" (an unchanged project
+    # checked before), "full" (every file checked).
+    path: Literal["task", "cache", "full"]
     built: list[str] = field(default_factory=list)
-    broken: dict[str, list[Problem]] = field(
-        default_factory=dict
-    )  # error or stand-in dag_id → problems
+    # error or stand-in dag_id → its problems
+    broken: dict[str, list[Problem]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -94,7 +96,7 @@ def _load_one(target: MutableMapping[str, Any], configs: Path, dag_id: str) -> L
         return None  # not found, or broken: the full load builds the error DAGs
     built = build_dags([located.dag])
     target.update(built.dags)
-    return LoadOutcome(built=list(built.dags)) if built.dags else None
+    return LoadOutcome("task", built=list(built.dags)) if built.dags else None
 
 
 def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
@@ -103,11 +105,11 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
     if clean is not None:  # unchanged since a parse that found no problem at all
         built = build_dags(clean, strict=strict_mode())
         target.update(built.dags)
-        outcome = LoadOutcome(built=sorted(built.dags))
+        outcome = LoadOutcome("cache", built=sorted(built.dags))
         _add_build_failures(target, outcome, clean, built.failures)
         return outcome
     project = load_project([configs], root=configs)
-    outcome = LoadOutcome(problems=project.report.sorted())
+    outcome = LoadOutcome("full", problems=project.report.sorted())
     for problem in outcome.problems:
         log.log(
             logging.ERROR if problem.severity == "error" else logging.WARNING,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
 
 from callables import s3 as s3io
 from dagforge.demo import sampledata, sampledata_sources
-from dagforge.demo.run import WHO_SOURCE_KEY
+from dagforge.demo.seed import BUCKET_VARIABLE, WHO_SOURCE_KEY
 from dagforge.mwaa import localairflow
-from tests.conftest import BUCKET_VARIABLE, REPO
+from tests.conftest import REPO
 
 SPEC = sampledata.Spec(days=90)
 LOGICAL_DATE = datetime(2024, 3, 5, tzinfo=UTC)
@@ -35,12 +35,13 @@ def bucket(local_s3: object) -> str:  # module-scoped: the DAG runs share one se
 
 
 @pytest.fixture(scope="module")
-def seeded_bucket(bucket: str, airflow_db: object) -> str:
+def seeded_bucket(bucket: str, airflow_db: object) -> Iterator[str]:
     s3io.put(s3io.hook(), bucket, WHO_SOURCE_KEY, sampledata.csv_bytes(SPEC))
     name, data = sampledata_sources.landed_file("orders", date.fromisoformat(DS))
     s3io.put(s3io.hook(), bucket, f"landing/orders/date={DS}/{name}", data)
-    os.environ[BUCKET_VARIABLE] = bucket
-    return bucket
+    with pytest.MonkeyPatch.context() as env:  # the Variable the configs read, for this module
+        env.setenv(BUCKET_VARIABLE, bucket)
+        yield bucket
 
 
 @pytest.fixture(scope="module")

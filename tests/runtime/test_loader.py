@@ -163,19 +163,12 @@ def test_parsing_context_for_an_unknown_dag_falls_back_to_a_full_load(
     assert sorted(target) == ["good_AA", "good_BB", "other_dag"]
 
 
-def test_unchanged_project_is_not_loaded_twice_in_one_process(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[object] = []
-    real = loader.load_project
-    monkeypatch.setattr(loader, "load_project", lambda *a, **k: calls.append(a) or real(*a, **k))
-    loader.load_dags({}, project)
-    loader.load_dags({}, project)
-    assert len(calls) == 1
+def test_unchanged_project_is_not_checked_twice_in_one_process(project: Path) -> None:
+    assert loader.load_dags({}, project).path == "full"
+    assert loader.load_dags({}, project).path == "cache"
     config = project.parent / "dagfactory_configs" / "other.yml"
     config.write_text(config.read_text() + "\n")
-    loader.load_dags({}, project)
-    assert len(calls) == 2
+    assert loader.load_dags({}, project).path == "full"
 
 
 @pytest.mark.airflow

@@ -31,41 +31,34 @@ def dags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "dags"
 
 
-def _fresh_process_load(dags: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], int]:
-    """load_dags as a new DAG-processor process would run it, counting full checks."""
-    calls: list[object] = []
-    real = loader.load_project
-    monkeypatch.setattr(loader, "load_project", lambda *a, **k: calls.append(a) or real(*a, **k))
+def _fresh_process_load(dags: Path) -> tuple[dict[str, Any], str]:
+    """load_dags as a new DAG-processor process would run it: the DAGs, and how they were found."""
     target: dict[str, Any] = {}
-    loader.load_dags(target, dags)
-    return target, len(calls)
+    outcome = loader.load_dags(target, dags)
+    return target, outcome.path
 
 
-def test_clean_project_is_not_checked_again(dags: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first, checks = _fresh_process_load(dags, monkeypatch)
-    again, checks_again = _fresh_process_load(dags, monkeypatch)
-    assert (checks, checks_again) == (1, 0)
+def test_clean_project_is_not_checked_again(dags: Path) -> None:
+    first, how = _fresh_process_load(dags)
+    again, how_again = _fresh_process_load(dags)
+    assert (how, how_again) == ("full", "cache")
     assert list(first) == list(again) == ["d_x"]
     assert again["d_x"].doc_md == first["d_x"].doc_md  # the origin survives the cache
 
 
-def test_a_changed_config_is_checked_and_its_problem_shown(
-    dags: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _fresh_process_load(dags, monkeypatch)
+def test_a_changed_config_is_checked_and_its_problem_shown(dags: Path) -> None:
+    _fresh_process_load(dags)
     (dags.parent / "dagfactory_configs" / "c.yml").write_text(CONFIG.format(n="x", runs="many"))
-    target, checks = _fresh_process_load(dags, monkeypatch)
-    assert checks == 1
+    target, how = _fresh_process_load(dags)
+    assert how == "full"
     assert "dagforge-error" in target["d_x"].tags
 
 
-def test_a_project_with_problems_is_never_cached(
-    dags: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_project_with_problems_is_never_cached(dags: Path) -> None:
     (dags.parent / "dagfactory_configs" / "c.yml").write_text(CONFIG.format(n="x", runs="many"))
-    _fresh_process_load(dags, monkeypatch)
-    _, checks = _fresh_process_load(dags, monkeypatch)
-    assert checks == 1
+    _fresh_process_load(dags)
+    _, how = _fresh_process_load(dags)
+    assert how == "full"
 
 
 def test_key_covers_configs_and_the_code_validation_depends_on(

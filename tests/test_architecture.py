@@ -1,0 +1,92 @@
+"""The shape of the package, as docs/architecture.md draws it: small modules, a short top level,
+dependencies that only point down, and a runtime that ships without the developer tools."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from dagforge.mwaa.bundle import _roots, import_closure
+from dagforge.settings import PACKAGE_DIR
+from tests.conftest import REPO
+
+# What each part may import from dagforge (besides itself). The stages at the top come first.
+BASE = {"settings", "codes", "errors", "problems"}
+STAGES = BASE | {"load", "language", "expand", "checks", "validate", "project"}
+ALLOWED = {
+    "settings": set(),
+    "codes": set(),
+    "errors": {"problems"},
+    "problems": {"codes"},
+    "load": BASE,
+    "language": BASE | {"load"},
+    "expand": BASE | {"load", "language"},
+    "checks": BASE | {"load", "language", "expand"},
+    "validate": STAGES,
+    "project": STAGES,
+    "build": STAGES,
+    "runtime": STAGES | {"build"},
+    "loader": {"runtime"},
+    "reporters": BASE,
+    "tools": STAGES,
+    "mwaa": STAGES | {"build", "runtime", "demo.s3local", "demo.sampledata", "demo.seed"},
+    "demo": STAGES | {"mwaa.localairflow"},
+    "commands": STAGES | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands"},
+    "cli": {"commands", "errors"},
+}
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE_DIR.rglob("*.py"))
+
+
+def part_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE_DIR)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def dagforge_imports(path: Path) -> set[str]:
+    """Every dagforge module ``path`` imports (``from dagforge.x import y`` counts as ``x.y``)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        found.update(n.removeprefix("dagforge.") for n in names if n.startswith("dagforge."))
+    return found
+
+
+def allowed(part: str, target: str) -> bool:
+    rules = ALLOWED.get(part, set()) | {part, "__version__"}
+    return any(target == rule or target.startswith(f"{rule}.") for rule in rules)
+
+
+def test_no_module_is_over_300_lines() -> None:
+    sizes = {str(p.relative_to(PACKAGE_DIR)): len(p.read_text().splitlines()) for p in modules()}
+    assert {name: size for name, size in sizes.items() if size > 300} == {}
+
+
+def test_the_top_level_holds_the_stages_and_little_else() -> None:
+    top = sorted(p.stem for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    assert len(top) <= 13, top
+    assert {"load", "validate", "expand", "build", "project"} <= set(top)
+
+
+def test_dependencies_only_point_down() -> None:
+    wrong = {
+        f"{path.relative_to(PACKAGE_DIR)} imports dagforge.{target}"
+        for path in modules()
+        for target in dagforge_imports(path)
+        if part_of(path) not in ("__init__", "__main__") and not allowed(part_of(path), target)
+    }
+    assert wrong == set()
+
+
+def test_what_ships_to_mwaa_leaves_the_developer_tools_behind() -> None:
+    shipped = {p.as_posix() for p in import_closure(REPO, _roots(REPO))}
+    tools = ("dagforge/tools/", "dagforge/mwaa/", "dagforge/demo/", "dagforge/commands/")
+    assert [p for p in shipped if p.startswith(tools)] == []
+    assert {"dagforge/cli.py", "dagforge/reporters.py"}.isdisjoint(shipped)
+    runtime = {p.relative_to(REPO).as_posix() for p in (PACKAGE_DIR / "runtime").glob("*.py")}
+    assert runtime <= shipped
