@@ -115,8 +115,12 @@ local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requ
 # CI (.github/workflows/ci.yml runs these targets and nothing else).
 .PHONY: ci-validate
 
-ci-validate: install ## dagforge validate with GitHub annotations (::error file=...,line=...::), as CI runs it
-	@$(BIN)/dagforge validate --format github dagfactory_configs/
+# The MWAA environment class this project deploys to: CI checks the DAG count and the loader's
+# measured import time against it.
+MWAA_ENV_CLASS ?= mw1.medium
+
+ci-validate: install ## dagforge validate with GitHub annotations, against the project's MWAA_ENV_CLASS, as CI runs it
+	@$(BIN)/dagforge validate --format github --env-class $(MWAA_ENV_CLASS) dagfactory_configs/
 
 # The config language (docs/config-language.md).
 .PHONY: validate bench-validate

@@ -115,6 +115,21 @@ class BundleError(DagforgeError):
     """The bundle could not be built, or the built bundle does not import cleanly."""
 
 
+class BundleRefusedError(BundleError):
+    """The configs have errors: shipping them would ship error DAGs to MWAA."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        listed = "\n".join(p.format() for p in self.problems)
+        return (
+            f"{listed}\nbundle refused: the configs have {len(self.problems)} error(s); fix them, "
+            "or pass --allow-errors to ship them as error DAGs"
+        )
+
+
 class DemoFailedError(DagforgeError):
     """The demo ran, but not every DAG succeeded or not every output exists."""
 

@@ -94,6 +94,25 @@ def expand_document(
     return dags, problems
 
 
+def dag_ids(doc: Document) -> list[str]:
+    """The dag_ids ``doc`` defines, as :func:`expand_document` names them, without merging or
+    checking anything (cheap: used to confirm a cached decision against the files)."""
+    data = _dict(doc.data)
+    ids = [key for key, entry in data.items() if key not in SECTIONS and isinstance(entry, dict)]
+    for template in _dict(data.get("templates")).values():
+        pattern = template.get("dag_id") if isinstance(template, dict) else None
+        for instance in _list(template.get("instances")) if isinstance(pattern, str) else []:
+            values = (
+                {k: v for k, v in instance.items() if k != "dag"}
+                if isinstance(instance, dict)
+                else {}
+            )
+            missing: list[str] = []
+            dag_id = str(substitute(pattern, values, missing))
+            ids += [] if missing or not isinstance(instance, dict) else [dag_id]
+    return ids
+
+
 def _expand_template(
     doc: Document, tpath: JsonPath, template: dict[str, Any], base: Sequence[Mapping[str, Any]]
 ) -> tuple[list[ExpandedDag], list[Problem]]:

@@ -41,3 +41,13 @@ def disable_telemetry() -> None:
     """Set :data:`OFFLINE_ENV` in this process, keeping values someone set on purpose."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+
+
+# Limits on what one config file and one project may hold (docs/security.md). A file or project
+# over a limit is a problem at its line; the loader shows it as a broken file instead of blowing
+# MWAA's 30 s import timeout and losing every DAG.
+MAX_CONFIG_BYTES = 5_000_000
+MAX_YAML_DEPTH = 64  # nested mappings and lists
+MAX_YAML_NODES = 500_000  # values built, aliases expanded
+MAX_DAGS_PER_FILE = 2_000
+MAX_DAGS_PER_PROJECT = 4_000  # MWAA's largest environment class (mw1.2xlarge)
