@@ -49,5 +49,5 @@ def disable_telemetry() -> None:
 MAX_CONFIG_BYTES = 5_000_000
 MAX_YAML_DEPTH = 64  # nested mappings and lists
 MAX_YAML_NODES = 500_000  # values built, aliases expanded
-MAX_DAGS_PER_FILE = 2_000
+MAX_DAGS_PER_FILE = 4_000
 MAX_DAGS_PER_PROJECT = 4_000  # MWAA's largest environment class (mw1.2xlarge)

@@ -17,10 +17,12 @@ in one file is that file's problem, and a bug anywhere else is one visible error
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import traceback
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -71,6 +73,22 @@ def find_configs_dir(dags_dir: Path) -> Path:
     raise ConfigsNotFoundError(candidates, CONFIGS_ENV)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the DAGs are built, back as it was after.
+
+    Building thousands of DAGs allocates millions of objects that all stay alive; each full
+    collection walks all of them, so with the collector on, the cost per DAG grows with the number
+    of DAGs (4,000 DAGs took 1.5x as long as with it off). Nothing built here is garbage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def strict_mode() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -92,7 +110,8 @@ def load_dags(target: MutableMapping[str, Any], dags_dir: Path) -> LoadOutcome:
     configs = find_configs_dir(dags_dir)
     strict = strict_mode()
     try:
-        return _load(target, configs, strict)
+        with collector_paused():
+            return _load(target, configs, strict)
     except ConfigError:
         raise
     except Exception as exc:  # a bug in dagforge: show it, never lose every DAG silently
