@@ -94,10 +94,10 @@ def expand_document(
     return dags, problems
 
 
-def dag_ids(doc: Document) -> list[str]:
-    """The dag_ids ``doc`` defines, as :func:`expand_document` names them, without merging or
-    checking anything (cheap: used to confirm a cached decision against the files)."""
-    data = _dict(doc.data)
+def dag_ids(loaded: Any) -> list[str]:
+    """The dag_ids a file's loaded data defines, as :func:`expand_document` names them, without
+    merging or checking anything (cheap: used to confirm a cached decision against the files)."""
+    data = _dict(loaded)
     ids = [key for key, entry in data.items() if key not in SECTIONS and isinstance(entry, dict)]
     for template in _dict(data.get("templates")).values():
         pattern = template.get("dag_id") if isinstance(template, dict) else None

@@ -51,10 +51,12 @@ class ProjectResult:
         return [dag for result in self.files if result.ok for dag in result.dags]
 
 
-def display_name(path: Path) -> str:
-    """A path as people and CI annotations want it: relative to the working directory when inside
-    it.
-    """
+def display_name(path: Path, base: Path | None = None) -> str:
+    """A path as people and CI annotations want it: relative to ``base`` (the loader names files
+    relative to the configs folder's parent, whatever its working directory), else to the working
+    directory when inside it."""
+    if base is not None:
+        return os.path.relpath(path, base)
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:
@@ -66,8 +68,9 @@ class DefaultsCache:
     once.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, names_from: Path | None = None) -> None:
         self.root = root.resolve()
+        self.names_from = names_from
         self.docs: dict[Path, Document] = {}
 
     def layers(self, config_file: Path) -> list[Document]:
@@ -81,7 +84,7 @@ class DefaultsCache:
             if path in self.docs:
                 return self.docs[path]
             if path.is_file() or path.is_symlink():
-                doc = load_file(path, display_name(path), self.root)
+                doc = load_file(path, display_name(path, self.names_from), self.root)
                 doc.problems = check_defaults(doc)
                 self.docs[path] = doc
                 return doc
@@ -94,6 +97,7 @@ def load_project(
     *,
     callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
     isolate: bool = False,
+    names_from: Path | None = None,
 ) -> ProjectResult:
     """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults
     search, and symlinked configs must lead inside it.
@@ -103,7 +107,7 @@ def load_project(
     cannot take the other files' DAGs down; without it (the CLI), it is raised.
     """
     root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
-    defaults = DefaultsCache(root)
+    defaults = DefaultsCache(root, names_from)
     report = Report()
     load = partial(_load_isolated if isolate else _load_one, defaults, tuple(callable_packages))
     results = _within_project_limit([load(path) for path in discover(paths)])
@@ -118,7 +122,7 @@ def load_project(
 
 
 def _load_one(defaults: DefaultsCache, packages: tuple[str, ...], path: Path) -> FileResult:
-    doc = load_file(path, display_name(path), defaults.root)
+    doc = load_file(path, display_name(path, defaults.names_from), defaults.root)
     if doc.data is None:
         return FileResult(path, doc, problems=list(doc.problems))
     layers = defaults.layers(path)
@@ -134,7 +138,7 @@ def _load_isolated(defaults: DefaultsCache, packages: tuple[str, ...], path: Pat
     try:
         return _load_one(defaults, packages, path)
     except Exception as exc:  # a bug of ours, met in this file: it must not hide the others
-        name = display_name(path)
+        name = display_name(path, defaults.names_from)
         problem = Problem(
             file=name,
             code="internal-error",

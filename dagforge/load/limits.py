@@ -35,6 +35,9 @@ def too_complex(file: str, line: int, why: str) -> Problem:
 
 _FLOW_OPEN, _FLOW_CLOSE = "[{", "]}"
 _LEADING_DASHES = re.compile(r"(?:-[ ]+)*")
+_BRACKETS = re.compile(r"[\[\]{}]")
+# A quoted scalar, or a comment (a '#' at the start or after a space) to the end of the line.
+_QUOTED_OR_COMMENT = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|(?:^|(?<= ))#.*$")
 
 
 def deepest_line(text: str) -> int:
@@ -59,17 +62,10 @@ def deepest_line(text: str) -> int:
 def _flow(content: str, depth: int) -> tuple[int, int]:
     """The bracket depth after one line, and the deepest it reached on it (outside quotes and
     comments)."""
-    peak, quote = depth, ""
-    for index, char in enumerate(content):
-        if quote:
-            quote = "" if char == quote and content[index - 1 : index] != "\\" else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (index == 0 or content[index - 1] == " "):
-            break
-        elif char in _FLOW_OPEN:
-            depth += 1
-            peak = max(peak, depth)
-        elif char in _FLOW_CLOSE:
-            depth = max(0, depth - 1)
+    if "[" not in content and "{" not in content and "]" not in content and "}" not in content:
+        return depth, depth
+    peak = depth
+    for bracket in _BRACKETS.findall(_QUOTED_OR_COMMENT.sub("", content)):
+        depth = depth + 1 if bracket in _FLOW_OPEN else max(0, depth - 1)
+        peak = max(peak, depth)
     return depth, peak

@@ -56,25 +56,54 @@ def trusted(path: Path, kind: int) -> bool:
     )
 
 
-def read(key: str) -> Any | None:
-    """The value stored for exactly this key, or None."""
+Rows = dict[str, Any]
+
+
+def read(key: str, row: str | None = None) -> tuple[Any, Rows] | None:
+    """The value and the rows stored for exactly this key, or None. With ``row``, only that row
+    is decoded (rows are one JSON text per line, so finding one costs a scan, not a parse)."""
+    text = _entry_text(key)
+    if text is None:
+        return None
+    head, _, body = text.partition("\n")
+    try:
+        data = json.loads(head)
+        bound = isinstance(data, dict) and data.get("format") == _FORMAT
+        if not bound or data.get("key") != digest(key):
+            return None
+        return data.get("value"), _rows(body, row)
+    except ValueError:
+        return None
+
+
+def _entry_text(key: str) -> str | None:
     folder = cache_dir()
-    entry = folder / f"{digest(key)}.json"
+    entry = folder / f"{digest(key)}.jsonl"
     if not trusted(folder, stat.S_IFDIR) or not trusted(entry, stat.S_IFREG):
         return None
     try:
         if entry.stat().st_size > MAX_ENTRY_BYTES:
             return None
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    bound = isinstance(data, dict) and data.get("format") == _FORMAT
-    return data.get("value") if bound and data.get("key") == digest(key) else None
 
 
-def write(key: str, value: Any) -> None:
-    """Store ``value`` for ``key`` atomically, then evict old entries; silently skipped when the
-    folder cannot be made or is not trusted."""
+def _rows(body: str, row: str | None) -> Rows:
+    if row is None:
+        pairs = (line.partition("\t") for line in body.splitlines())
+        return {json.loads(name): json.loads(text) for name, _, text in pairs}
+    prefix = f"{json.dumps(row)}\t"
+    found = 0 if body.startswith(prefix) else body.find(f"\n{prefix}") + 1
+    if found == 0 and not body.startswith(prefix):
+        return {}
+    end = body.find("\n", found)
+    return {row: json.loads(body[found + len(prefix) : end if end >= 0 else None])}
+
+
+def write(key: str, value: Any, rows: Rows | None = None) -> None:
+    """Store ``value`` and ``rows`` for ``key`` atomically, then evict old entries; silently
+    skipped when the folder cannot be made or is not trusted."""
     folder = cache_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -82,9 +111,11 @@ def write(key: str, value: Any) -> None:
             return
         descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            entry = {"format": _FORMAT, "key": digest(key), "value": value}
-            json.dump(entry, handle, separators=(",", ":"))
-        os.replace(temporary, folder / f"{digest(key)}.json")
+            head = {"format": _FORMAT, "key": digest(key), "value": value}
+            handle.write(json.dumps(head, separators=(",", ":")) + "\n")
+            for name, item in (rows or {}).items():
+                handle.write(f"{json.dumps(name)}\t{json.dumps(item, separators=(',', ':'))}\n")
+        os.replace(temporary, folder / f"{digest(key)}.jsonl")
     except (OSError, TypeError, ValueError):
         return
     evict(folder)
@@ -93,7 +124,7 @@ def write(key: str, value: Any) -> None:
 def evict(folder: Path, keep: int = KEEP) -> None:
     """Remove all but the ``keep`` newest entries (and temporary files nobody finished)."""
     with suppress(OSError):
-        entries = [p for p in folder.iterdir() if p.suffix in (".json", ".tmp")]
+        entries = [p for p in folder.iterdir() if p.suffix in (".jsonl", ".tmp")]
         entries.sort(key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[keep:]:
             old.unlink(missing_ok=True)

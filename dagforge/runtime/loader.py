@@ -144,12 +144,12 @@ def current_decision(
     (of the DAG ``only`` names, when a task run needs just that one), else from the full check,
     which then refreshes the cache."""
     material = projectcache.key(configs)
-    cached = projectcache.load(material)
-    if cached is not None and only is not None:
-        cached = cached.narrowed(only)
+    cached = projectcache.load(material, only)
     if cached is not None and not _rejected(cached, configs, packages):
         return cached, "cache"
-    project = load_project([configs], root=configs, callable_packages=packages, isolate=True)
+    project = load_project(
+        [configs], configs, callable_packages=packages, isolate=True, names_from=configs.parent
+    )
     decision = decide(project)
     projectcache.save(material, decision)
     return (decision.narrowed(only) if only is not None else decision), "full"

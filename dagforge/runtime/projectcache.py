@@ -85,22 +85,24 @@ def _content(path: Path) -> bytes:
         return f"<unreadable: {exc}>".encode()
 
 
-def load(material: str) -> Decision | None:
-    """The decision stored for ``material``, as stored (the caller re-checks it), or None."""
-    data = store.read(material)
+def load(material: str, only: str | None = None) -> Decision | None:
+    """The decision stored for ``material``, as stored (the caller re-checks it), or None; with
+    ``only``, just the part about that dag_id (each accepted DAG is a row of its own, so a task
+    run decodes one DAG, not thousands)."""
+    stored = store.read(material, only)
     try:
-        return _from_json(data) if isinstance(data, dict) else None
+        return _from_json(*stored, only) if stored and isinstance(stored[0], dict) else None
     except (KeyError, TypeError, ValueError):
         return None
 
 
 def save(material: str, decision: Decision) -> None:
-    store.write(material, _to_json(decision))
+    rows = {dag.dag_id: _dag_json(dag) for dag in decision.accepted}
+    store.write(material, _head_json(decision), rows)
 
 
-def _to_json(decision: Decision) -> dict[str, Any]:
+def _head_json(decision: Decision) -> dict[str, Any]:
     return {
-        "accepted": [_dag_json(dag) for dag in decision.accepted],
         "broken": [
             {
                 "dag_id": b.dag_id,
@@ -121,7 +123,7 @@ def _dag_json(dag: ExpandedDag) -> dict[str, Any]:
     return {"dag_id": dag.dag_id, "config": dag.config, "origin": where}
 
 
-def _from_json(data: dict[str, Any]) -> Decision:
+def _from_json(data: dict[str, Any], rows: dict[str, Any], only: str | None) -> Decision:
     broken = [
         Broken(
             str(b["dag_id"]),
@@ -132,7 +134,9 @@ def _from_json(data: dict[str, Any]) -> Decision:
         for b in data["broken"]
     ]
     problems = [Problem(**p) for p in data["problems"]]
-    return Decision([_dag_from_json(item) for item in data["accepted"]], broken, problems)
+    accepted = [_dag_from_json(item) for item in rows.values()]
+    decision = Decision(accepted, broken, problems)
+    return decision.narrowed(only) if only is not None else decision
 
 
 def _dag_from_json(item: dict[str, Any]) -> ExpandedDag:

@@ -51,17 +51,18 @@ def _load(dags: Path) -> tuple[dict[str, Any], str]:
 
 
 def _entry(dags: Path) -> Path:
-    return (
-        cache.cache_dir()
-        / f"{cache.digest(projectcache.key(dags.parent / 'dagfactory_configs'))}.json"
-    )
+    key = projectcache.key(dags.parent / "dagfactory_configs")
+    return cache.cache_dir() / f"{cache.digest(key)}.jsonl"
 
 
 def _plant(dags: Path, change: Any) -> None:
+    """Rewrite the cache entry as a task on the worker could: ``change`` gets {dag_id: row}."""
     entry = _entry(dags)
-    data = json.loads(entry.read_text())
-    change(data["value"])
-    entry.write_text(json.dumps(data))
+    head, *lines = entry.read_text().splitlines()
+    rows = {json.loads(n): json.loads(t) for n, _, t in (line.partition("\t") for line in lines)}
+    change(rows)
+    body = "".join(f"{json.dumps(name)}\t{json.dumps(row)}\n" for name, row in rows.items())
+    entry.write_text(f"{head}\n{body}")
 
 
 def test_clean_project_is_not_checked_again(dags: Path) -> None:
@@ -104,8 +105,8 @@ def test_fingerprint_includes_the_callables_package() -> None:
 def test_a_planted_callable_outside_the_allow_list_is_never_built(dags: Path) -> None:
     _load(dags)
 
-    def swap(value: Any) -> None:
-        value["accepted"][0]["config"]["tasks"][0]["python_callable"] = "builtins.exec"
+    def swap(rows: Any) -> None:
+        rows["d_x"]["config"]["tasks"][0]["python_callable"] = "builtins.exec"
 
     _plant(dags, swap)
     target, how = _load(dags)
@@ -117,10 +118,8 @@ def test_a_planted_callable_outside_the_allow_list_is_never_built(dags: Path) ->
 def test_a_planted_dag_that_no_config_defines_is_never_built(dags: Path) -> None:
     _load(dags)
 
-    def add(value: Any) -> None:
-        extra = json.loads(json.dumps(value["accepted"][0]))
-        extra["dag_id"] = "planted"
-        value["accepted"].append(extra)
+    def add(rows: Any) -> None:
+        rows["planted"] = {**json.loads(json.dumps(rows["d_x"])), "dag_id": "planted"}
 
     _plant(dags, add)
     target, how = _load(dags)
@@ -169,4 +168,19 @@ def test_old_entries_are_evicted(dags: Path) -> None:
     for runs in range(1, cache.KEEP + 4):
         _write(dags, "x", runs)
         _load(dags)
-    assert len(list(cache.cache_dir().glob("*.json"))) == cache.KEEP
+    assert len(list(cache.cache_dir().glob("*.jsonl"))) == cache.KEEP
+
+
+def test_a_task_run_of_a_planted_dag_builds_nothing(
+    dags: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(dags)
+
+    def add(rows: Any) -> None:
+        rows["planted"] = {**json.loads(json.dumps(rows["d_x"])), "dag_id": "planted"}
+
+    _plant(dags, add)
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "planted")
+    target: dict[str, Any] = {}
+    loader.load_dags(target, dags)
+    assert target == {}
