@@ -100,16 +100,21 @@ def dag_ids(loaded: Any) -> list[str]:
     data = _dict(loaded)
     ids = [key for key, entry in data.items() if key not in SECTIONS and isinstance(entry, dict)]
     for template in _dict(data.get("templates")).values():
-        pattern = template.get("dag_id") if isinstance(template, dict) else None
-        for instance in _list(template.get("instances")) if isinstance(pattern, str) else []:
-            values = (
-                {k: v for k, v in instance.items() if k != "dag"}
-                if isinstance(instance, dict)
-                else {}
-            )
-            missing: list[str] = []
-            dag_id = str(substitute(pattern, values, missing))
-            ids += [] if missing or not isinstance(instance, dict) else [dag_id]
+        ids += _template_ids(_dict(template))
+    return ids
+
+
+def _template_ids(template: dict[str, Any]) -> list[str]:
+    pattern = template.get("dag_id")
+    if not isinstance(pattern, str):
+        return []
+    ids = []
+    for instance in (i for i in _list(template.get("instances")) if isinstance(i, dict)):
+        missing: list[str] = []
+        dag_id = str(
+            substitute(pattern, {k: v for k, v in instance.items() if k != "dag"}, missing)
+        )
+        ids += [] if missing else [dag_id]
     return ids
 
 

@@ -39,12 +39,17 @@ def secrets_in(value: Any, under_sensitive_key: bool = False) -> set[str]:
     if isinstance(value, str):
         found = {m.group("password") for m in _URI_PASSWORD.finditer(value)}
         return found | ({value} if under_sensitive_key and value else set())
+    found = set()
+    for key, item in _children(value):
+        found |= secrets_in(item, under_sensitive_key or sensitive(key))
+    return found
+
+
+def _children(value: Any) -> list[tuple[object, Any]]:
+    """(key, item) pairs of a mapping, (None, item) of a list, nothing for a scalar."""
     if isinstance(value, dict):
-        items = [(sensitive(k) or under_sensitive_key, v) for k, v in value.items()]
-        return set().union(*(secrets_in(v, hidden) for hidden, v in items)) if items else set()
-    if isinstance(value, list):
-        return set().union(*(secrets_in(v, under_sensitive_key) for v in value)) if value else set()
-    return set()
+        return list(value.items())
+    return [(None, item) for item in value] if isinstance(value, list) else []
 
 
 def hide(text: str, secrets: set[str]) -> str:

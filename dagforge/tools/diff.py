@@ -177,40 +177,43 @@ def format_markdown(diff: DagDiff) -> str:
         f"{diff.unchanged} unchanged** ({len(diff.base.dags)} DAGs at `{diff.base.label}`, "
         f"{len(diff.head.dags)} in the {diff.head.label})",
     ]
-    for side in (diff.base, diff.head):
-        if side.errors:
-            lines += [
-                "",
-                f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are "
-                "left out of that side; run `dagforge validate` to see them.",
-            ]
-    if diff.added:
-        lines += ["", "### Added", ""] + [_dag_line(d, diff.head.dags[d]) for d in diff.added]
-    if diff.removed:
-        lines += ["", "### Removed", ""] + [_dag_line(d, diff.base.dags[d]) for d in diff.removed]
-    if diff.changed:
-        lines += ["", "### Changed"]
-        for dag_ids, changes in _grouped(diff.changed):
-            lines += [
-                "",
-                _changed_heading(dag_ids, changes),
-                "",
-                "| key | before | after |",
-                "|---|---|---|",
-            ]
-            lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
-    if not (diff.added or diff.removed or diff.changed):
-        lines += ["", "No DAG changes."]
-    if diff.code_changed:
-        lines += [
-            "",
-            "### Task code changed",
-            "",
-            "Every run of the DAGs using these modules runs the new code:",
-            "",
-        ]
-        lines += [f"- `{name}`" for name in diff.code_changed]
+    lines += [line for side in (diff.base, diff.head) for line in _errors_note(side)]
+    lines += _listed("Added", [_dag_line(d, diff.head.dags[d]) for d in diff.added])
+    lines += _listed("Removed", [_dag_line(d, diff.base.dags[d]) for d in diff.removed])
+    lines += _changed_section(diff.changed)
+    lines += [] if diff.added or diff.removed or diff.changed else ["", "No DAG changes."]
+    lines += _code_section(diff.code_changed)
     return "\n".join(lines) + "\n"
+
+
+def _errors_note(side: Side) -> list[str]:
+    if not side.errors:
+        return []
+    return [
+        "",
+        f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are left out "
+        "of that side; run `dagforge validate` to see them.",
+    ]
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    return ["", f"### {title}", "", *items] if items else []
+
+
+def _changed_section(changed: dict[str, list[KeyChange]]) -> list[str]:
+    lines = ["", "### Changed"] if changed else []
+    for dag_ids, changes in _grouped(changed):
+        lines += ["", _changed_heading(dag_ids, changes), "", "| key | before | after |"]
+        lines += ["|---|---|---|"]
+        lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
+    return lines
+
+
+def _code_section(code_changed: list[str]) -> list[str]:
+    if not code_changed:
+        return []
+    intro = "Every run of the DAGs using these modules runs the new code:"
+    return ["", "### Task code changed", "", intro, "", *(f"- `{n}`" for n in code_changed)]
 
 
 def _dag_line(dag_id: str, dag: SideDag) -> str:
