@@ -21,6 +21,11 @@ DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
 
 # Packages whose functions configs may name as callables (the allow-list's default).
 DEFAULT_CALLABLE_PACKAGES = ("callables",)
+# What a callables module may declare beside its functions, each a mapping from function name:
+# a checker of the task's arguments that validate runs (dagforge.checks.contracts), and where the
+# task reads its input, from its rendered arguments (dagforge run --land, the demo's samples).
+CALLABLE_ARGUMENT_CHECKS = "ARGUMENT_CHECKS"
+CALLABLE_INPUTS = "INPUTS"
 
 # Environment variables dagforge reads.
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
