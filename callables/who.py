@@ -210,3 +210,13 @@ def process_country(
         read_who(s3io.stream(hook, bucket, source_key), source), country_code, source
     )
     return write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)
+
+
+def expected_input(arguments: dict[str, Any]) -> str:
+    """Where a task's (rendered) arguments make :func:`process_country` read the WHO file."""
+    return s3io.join_key(arguments["source_key"])
+
+
+# What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
+INPUTS = {"process_country": expected_input}
+

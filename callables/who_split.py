@@ -216,3 +216,13 @@ def country_from_split(
     hook = s3io.hook(aws_conn_id)
     rows = read_part(hook, bucket, read_index(hook, bucket, marker_key), country_code)
     return who.write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)
+
+
+def expected_input(arguments: dict[str, Any]) -> str:
+    """Where a task's (rendered) arguments make :func:`split_countries` read the WHO file."""
+    return s3io.join_key(arguments["source_key"])
+
+
+# What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
+INPUTS = {"split_countries": expected_input}
+

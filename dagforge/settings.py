@@ -16,6 +16,9 @@ SCHEMA_FILE = "dagforge.schema.json"
 OPERATORS_FILE = "operators.json"
 
 CONFIGS_DIR_NAME = "dagfactory_configs"
+# Sample files of sources, one folder per DAG (samples/<dag_id>/<file>): the demo and the local
+# runner land them where the DAG reads (dagforge new source keeps the sample it was given there).
+SAMPLES_DIR_NAME = "samples"
 CONFIG_SUFFIXES = (".yml", ".yaml")
 DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
 

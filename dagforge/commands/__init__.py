@@ -45,6 +45,7 @@ COMMANDS = (
     Command("schema", "schema", "print, write or check the JSON Schema and its reference docs"),
     Command("local-runner", "local_runner", "run the MWAA bundle locally, with or without Docker"),
     Command("demo", "demo", "run every DAG against a local S3 with sample data"),
+    Command("run", "run", "run one DAG in real Airflow on a local S3, on your own file"),
     Command("sample-data", "sample_data", "write WHO-format sample data (with the real traps)"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
