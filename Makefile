@@ -119,7 +119,11 @@ ci-validate: install ## dagforge validate with GitHub annotations (::error file=
 	@$(BIN)/dagforge validate --format github dagfactory_configs/
 
 # The config language (docs/config-language.md).
-.PHONY: validate bench-validate
+.PHONY: validate bench-validate catalog
+
+catalog: install ## docs/dags.md: the DAG catalog (schedule, owner, tags, assets, source line); a test keeps it current
+	@$(BIN)/dagforge list --format markdown dagfactory_configs/ > docs/dags.md
+	@echo "wrote docs/dags.md"
 
 validate: install ## dagforge validate dagfactory_configs/: every problem, with file:line and a hint
 	@$(BIN)/dagforge validate dagfactory_configs/

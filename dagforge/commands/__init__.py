@@ -37,6 +37,8 @@ COMMANDS = (
     Command("validate", "validate", "check config files and report every problem"),
     Command("list", "list", "list every dag_id with its source file:line"),
     Command("render", "render", "print the expanded dag-factory config of one DAG"),
+    Command("describe", "describe", "show a template's parameters and its instances"),
+    Command("new", "new", "scaffold a source from a sample file, a template family, an instance"),
     Command("callables", "callables", "list the callables configs may name, with their signatures"),
     Command("diff", "diff", "compare the DAGs built at a git ref with the working tree"),
     Command("migrate", "migrate", "rewrite dag-factory 0.x YAML into current config"),
