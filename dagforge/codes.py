@@ -183,34 +183,12 @@ _CODES = (
         "`contry: AU`; a required argument missing",
         "the close match, or what to add",
     ),
+    Code("contract-unknown-type", "a contract type that does not exist", "contracts", "`x: float`"),
     Code(
-        "contract-unknown-type",
-        "a column of a source's contract has a type that does not exist",
-        "contracts",
-        "`amount: float` in `columns:`",
-        "`did you mean 'float64'?`",
+        "contract-unknown-option", "a contract option that does not exist", "contracts", "`nulable`"
     ),
-    Code(
-        "contract-unknown-option",
-        "a contract or file-format option that does not exist",
-        "contracts",
-        "`csv delimter=;`, `status: string nulable`",
-        "`did you mean 'delimiter'?`",
-    ),
-    Code(
-        "contract-partition",
-        "the partition key is not a date column of the contract, or the granularity is unknown",
-        "contracts",
-        "`partition_key: order_id` (an int64 column)",
-        "the contract's date columns",
-    ),
-    Code(
-        "contract-invalid",
-        "a contract value the callable cannot use: a bad column name, date format or option value",
-        "contracts",
-        "`shipped: date format=%m/%Y`",
-        "the form that works",
-    ),
+    Code("contract-partition", "the partition key is not a date column", "contracts", "`order_id`"),
+    Code("contract-invalid", "a contract value that cannot work", "contracts", "`format=%m/%Y`"),
     Code(
         "placeholder-missing",
         "a template placeholder has no value in an instance",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from callables.contract import Column, render_column
 from callables.fileformat import DELIMITER_NAMES, FileFormat, compression_of, read_cells, unpack
 from dagforge.errors import UsageError
-from dagforge.tools.infer_columns import ColumnGuess, day_of, guess_column
+from dagforge.tools.infer_columns import NULL_WORDS, ColumnGuess, day_of, guess_column
 
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = ("utf-8", "cp1252", "latin-1")  # latin-1 reads any bytes: the last resort
@@ -138,20 +138,23 @@ def _csv(text: str, encoding: str, compression: str) -> Inferred:
         rows[0] if header and rows else [f"col_{i + 1}" for i in range(len(rows[0]) if rows else 0)]
     )
     body = rows[1:] if header else rows
+    values = [[r[i] if i < len(r) else None for r in body] for i in range(len(names))]
+    guesses = [guess_column(n, i, values[i], delimiter) for i, n in enumerate(names)]
+    # A null word that is a real value of a text column ('NA' is Namibia) is no null anywhere.
+    taken = _words_in_text_columns(guesses, body)
+    allowed = [word for word in NULL_WORDS if word not in taken]
     guesses = [
-        guess_column(n, i, [r[i] if i < len(r) else None for r in body], delimiter)
-        for i, n in enumerate(names)
+        guess_column(n, i, values[i], delimiter, allowed) if set(g.nulls) & taken else g
+        for i, (n, g) in enumerate(zip(names, guesses, strict=True))
     ]
-    nulls = tuple(
-        sorted({w for g in guesses for w in g.nulls} - _words_in_text_columns(guesses, body))
-    )
+    nulls = tuple(sorted({w for g in guesses for w in g.nulls}))
     file = FileFormat("csv", delimiter, '"', header, encoding, compression, ("", *nulls))
     notes = {"format": "csv", "delimiter": why, "header": _header_note(header, names)}
-    days = _days(guesses, [[r[i] if i < len(r) else None for r in body] for i in range(len(names))])
+    days = _days(guesses, values)
     return Inferred(file, _distinct_names(guesses), len(body), notes=notes, days=days)
 
 
-def _days(guesses: list[ColumnGuess], values: list[list[object]]) -> dict[str, int]:
+def _days(guesses: list[ColumnGuess], values: Sequence[Sequence[object]]) -> dict[str, int]:
     return {
         g.column.name: len({day_of(g.column, str(v)) for v in column if v not in (None, "")})
         for g, column in zip(guesses, values, strict=True)

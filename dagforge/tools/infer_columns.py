@@ -103,14 +103,18 @@ def _why_format(values: Sequence[str], fmt: str) -> str:
 
 
 def guess_column(
-    header: str, index: int, cells: Sequence[str | None], delimiter: str
+    header: str,
+    index: int,
+    cells: Sequence[str | None],
+    delimiter: str,
+    null_words: Sequence[str] = NULL_WORDS,
 ) -> ColumnGuess:
     """The contract of one column from its sampled cells (``None`` or ``""`` is empty)."""
     present = [c for c in cells if c not in (None, "")]
     kind, options, reason = guess_type(present, delimiter)
     nulls: tuple[str, ...] = ()
     if kind == "string":  # a number or date column with NA, -, null words in it?
-        words = tuple(sorted({c for c in present if c in NULL_WORDS}))
+        words = tuple(sorted({c for c in present if c in null_words}))
         rest = [c for c in present if c not in words]
         if words and rest and guess_type(rest, delimiter)[0] != "string":
             kind, options, reason = guess_type(rest, delimiter)
