@@ -20,7 +20,9 @@ def report(made: NewSource, project: Path, sample: Path, dry_run: bool) -> str:
         else f"appended to {_relative(made.config, project)}:{made.line} (validated: no problems)"
     )
     lines = [f"{made.dag_id}: {where}", f"inferred from {sample} ({inferred.rows} rows read):"]
-    notes = {**inferred.notes, "format": f"{made.fields['format']}  ({inferred.notes['format']})"}
+    about = inferred.notes["format"]
+    about = "" if about == inferred.file.name else f"  ({about})"
+    notes = {**inferred.notes, "format": f"{made.fields['format']}{about}"}
     width = max(len(key) for key in notes)
     lines += [f"  {key:<{width}}  {value}" for key, value in notes.items()]
     specs = [render_column(g.column).split(": ", 1) for g in inferred.guesses]

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from callables import rawdata
 from callables import s3 as s3io
 from dagforge.demo import sampledata, sampledata_sources
 from dagforge.demo.seed import BUCKET_VARIABLE, WHO_SOURCE_KEY
@@ -96,11 +97,10 @@ def test_country_without_a_split_fails_the_run(seeded_bucket: str, dags: dict[st
 
 def test_source_pipeline_lands_raw(seeded_bucket: str, dags: dict[str, object]) -> None:
     assert localairflow.run_dag(dags["ingest_orders"], LOGICAL_DATE) == "success"
-    marker = json.loads(
-        s3io.get(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS")
-    )
-    assert marker["rows"] == 300 and marker["landing_key"] == f"landing/orders/date={DS}/orders.csv"
-    assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in marker["parts"])
+    run = rawdata.read_manifest(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS")
+    assert run["rows"] == 300 and run["landing_key"] == f"landing/orders/date={DS}/orders.csv"
+    assert len(run["parts"]) == run["files"] == 3
+    assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in run["parts"])
 
 
 def test_run_conf_cannot_point_outside_the_landing_prefix(
