@@ -57,15 +57,23 @@ def run_dag(options: RunOptions, progress: Progress) -> RunReport:
         raise UsageError(f"no DAG '{options.dag_id}' in {CONFIGS_DIR_NAME}/ ({hint})")
     home = options.home.resolve()
     localairflow.configure(localairflow.airflow_env(home, options.project_dir / "dags"))
+    log = home / "run.log"
+    log.write_text("")
     with moto_server(options.host) as s3:
         localairflow.configure({**s3.connection_env(), BUCKET_VARIABLE: options.bucket})
+        dags = _import(options, log)
+        chain = [*producers_of(dags, options.dag_id), options.dag_id]
         report = RunReport()
-        report.landed = _land(options, configs, s3, progress)
-        progress(f"fresh Airflow metadata DB under {home} (Airflow's output: {home / 'run.log'})")
+        report.landed = _land(options, configs, chain, s3, progress)
+        progress(f"fresh Airflow metadata DB under {home} (Airflow's output: {log})")
         localairflow.fresh_db(home)
         before = _objects(options.bucket)
-        (home / "run.log").write_text("")
-        _run_chain(options, home / "run.log", report, progress)
+        for index, dag_id in enumerate(chain, start=1):
+            conf = options.conf if dag_id == options.dag_id else {}
+            outcome = localairflow.run_locally(dags[dag_id], options.logical_date, log, conf)
+            report.outcomes.append(outcome)
+            progress(f"[{index}/{len(chain)}] {outcome.describe()}")
+            _raise_unless_success(outcome)
         after = _objects(options.bucket)
         report.written = sorted(k for k, tag in after.items() if before.get(k) != tag)
         if options.out:
@@ -73,17 +81,37 @@ def run_dag(options: RunOptions, progress: Progress) -> RunReport:
         return report
 
 
-def _land(options: RunOptions, configs: dict[str, Any], s3: Any, progress: Progress) -> list[str]:
-    """Sample data for every DAG, then ``--land FILE`` where the DAG reads it."""
+def _import(options: RunOptions, log: Path) -> dict[str, Any]:
+    with localairflow.output_to(log):
+        imported = localairflow.import_dags(options.project_dir / "dags")
+    if options.dag_id not in imported.dags:
+        errors = "\n".join(f"{f}: {e.strip().splitlines()[-1]}" for f, e in imported.errors.items())
+        raise RunFailedError(options.dag_id, "not built", "", "", errors or "(no import error)")
+    return imported.dags
+
+
+def _raise_unless_success(outcome: RunOutcome) -> None:
+    if outcome.state != "success":
+        failed = ", ".join(outcome.failed_tasks)
+        error, tail = outcome.error(), outcome.log_tail(15)
+        raise RunFailedError(outcome.dag_id, outcome.state, failed, error, tail)
+
+
+def _land(
+    options: RunOptions, configs: dict[str, Any], chain: list[str], s3: Any, progress: Progress
+) -> list[str]:
+    """Sample data for the DAGs that run (``--land FILE`` replaces the DAG's own), then the file
+    where the DAG reads it."""
     from callables import s3 as s3io
 
-    ds = options.logical_date.date().isoformat()
+    sampled = [d for d in chain if d in configs and not (options.land and d == options.dag_id)]
+    day = options.logical_date.date()
     samples = Samples(options.project_dir)
-    seeded = seed(s3, options.bucket, progress, configs, [options.logical_date.date()], samples)
-    context = run_context(ds, options.bucket, options.conf)
-    found = inputs_of(options.dag_id, configs[options.dag_id], context)
+    seeded = seed(s3, options.bucket, progress, {d: configs[d] for d in sampled}, [day], samples)
     if options.land is None:
         return [key for keys in seeded.landed.values() for key in keys]
+    context = run_context(day.isoformat(), options.bucket, options.conf)
+    found = inputs_of(options.dag_id, configs[options.dag_id], context)
     if not found:
         raise UsageError(
             f"{options.dag_id} declares no input to land a file on: run it without --land"
@@ -97,25 +125,6 @@ def _land(options: RunOptions, configs: dict[str, Any], s3: Any, progress: Progr
         progress(f"landed {options.land} at s3://{options.bucket}/{task_input.key}")
         keys.append(task_input.key)
     return keys
-
-
-def _run_chain(options: RunOptions, log: Path, report: RunReport, progress: Progress) -> None:
-    with localairflow.output_to(log):
-        imported = localairflow.import_dags(options.project_dir / "dags")
-    if options.dag_id not in imported.dags:
-        errors = "\n".join(f"{f}: {e.strip().splitlines()[-1]}" for f, e in imported.errors.items())
-        raise RunFailedError(options.dag_id, "not built", "", "", errors or "(no import error)")
-    chain = [*producers_of(imported.dags, options.dag_id), options.dag_id]
-    for index, dag_id in enumerate(chain, start=1):
-        conf = options.conf if dag_id == options.dag_id else {}
-        outcome = localairflow.run_locally(imported.dags[dag_id], options.logical_date, log, conf)
-        report.outcomes.append(outcome)
-        progress(f"[{index}/{len(chain)}] {outcome.describe()}")
-        if outcome.state != "success":
-            failed = ", ".join(outcome.failed_tasks)
-            raise RunFailedError(
-                dag_id, outcome.state, failed, outcome.error(), outcome.log_tail(15)
-            )
 
 
 def _objects(bucket: str) -> dict[str, str]:
