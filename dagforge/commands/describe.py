@@ -6,11 +6,9 @@ import argparse
 import json
 import sys
 
-from dagforge.commands._options import add_paths, existing_paths
+from dagforge.commands._options import add_paths, load_from_args
 from dagforge.errors import UsageError
 from dagforge.language.hints import did_you_mean
-from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DESCRIPTION = (
     "Show a template's parameters (type, pattern or allowed values, description, an example "
@@ -27,11 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dagforge.tools.describe import describe_text, templates
 
-    project = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    project = load_from_args(args)
     found = {info.name: info for info in templates(project)}
     if args.template and args.template not in found:
         hint = did_you_mean(args.template, found) or f"templates: {', '.join(found) or 'none'}"

@@ -7,10 +7,8 @@ import argparse
 import json
 import sys
 
-from dagforge.commands._options import add_paths, existing_paths
+from dagforge.commands._options import add_paths, load_from_args
 from dagforge.expand import ExpandedDag
-from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DESCRIPTION = (
     "List the DAGs the configs define. Exit 1 when a file has problems (its DAGs are listed, "
@@ -30,11 +28,7 @@ def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    result = load_from_args(args)
     if args.format != "text":
         from dagforge.tools.catalog import entries, markdown
 

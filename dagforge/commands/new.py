@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dagforge.commands._options import add_project_dir
 from dagforge.errors import UsageError
 from dagforge.settings import CONFIGS_DIR_NAME
 
@@ -19,9 +20,7 @@ DESCRIPTION = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
-    )
+    add_project_dir(parser)
     what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
     source = what.add_parser("source", help="a source from a sample file")
     source.add_argument("name", help="the source's name, lower_snake_case (the DAG: ingest_NAME)")

@@ -10,6 +10,7 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dagforge.commands._options import add_project_dir
 from dagforge.errors import UsageError
 
 DESCRIPTION = (
@@ -35,9 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, metavar="DIR", help="copy every object the run wrote into DIR"
     )
-    parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
-    )
+    add_project_dir(parser)
     parser.add_argument(
         "--home", type=Path, default=None, help="AIRFLOW_HOME (default: PROJECT/.dagforge/run)"
     )

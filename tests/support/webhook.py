@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from dagforge.demo.s3local import LOOPBACK
+from tests.support.loopback import serving
 
 
 @dataclass
@@ -56,11 +56,5 @@ def webhook_server() -> Iterator[Recorder]:
             self.wfile.write(b"ok")
 
     server.RequestHandlerClass = Handler
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield recorder
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
