@@ -77,7 +77,7 @@ def test_new_instance_command(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (
         done.stdout
-        == "appended to dagfactory_configs/who_countries.yml:49 (validated: no problems)\n"
+        == "appended to dagfactory_configs/who_countries.yml:44 (validated: no problems)\n"
     )
     bad = cli("new", "instance", "who_country", "code=ke", "name=Kenya", cwd=project)
     assert bad.returncode == 1 and "instance-invalid-value" in bad.stderr
