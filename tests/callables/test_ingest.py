@@ -59,6 +59,9 @@ def s3fs(local_s3: LocalS3) -> fs.S3FileSystem:
 
 
 def _land(bucket: str, source: str, data: bytes | None = None, name: str | None = None) -> str:
+    kept = REPO / "samples" / f"ingest_{source}"
+    if data is None and kept.is_dir():  # a source added with dagforge new source
+        data = next(kept.iterdir()).read_bytes()
     if data is None:
         name, data = sampledata_sources.landed_file(source, date.fromisoformat(DS))
     key = f"landing/{source}/date={DS}/{name or INSTANCES[source]['file']}"
@@ -117,14 +120,15 @@ def test_each_configured_source_reads_back_as_a_hive_dataset(
 ) -> None:
     _land(bucket, source)
     result = _run(bucket, source)
-    key = INSTANCES[source]["partition_key"]
-    assert (result["rows"], result["partitions"]) == (300, 3)
-    assert (result["first_partition"], result["last_partition"]) == ("2024-02-28", DS)
+    config = INSTANCES[source]
+    folder = config["partition_key"] + ("_month" if config["partition"] == "month" else "")
     frame = pd.read_parquet(f"{bucket}/raw/{source}", filesystem=s3fs)
     table = pads.dataset(f"{bucket}/raw/{source}", filesystem=s3fs, partitioning="hive").to_table()
-    assert len(frame) == table.num_rows == 300
-    assert sorted(frame[key].unique()) == ["2024-02-28", "2024-02-29", DS]  # the path's values
-    assert table.schema.field(key).type == pa.string()
+    assert len(frame) == table.num_rows == result["rows"] >= 300
+    assert frame[folder].nunique() == result["partitions"] == 3  # the path's values
+    assert table.schema.field(folder).type == pa.string()
+    names = [line.split(":")[0] for line in config["columns"].splitlines()]
+    assert table.column_names == [n for n in names if n != folder] + [folder]  # the path's last
 
 
 def test_types_come_back_as_the_contract_says(bucket: str, s3fs: fs.S3FileSystem) -> None:
