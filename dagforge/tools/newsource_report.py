@@ -37,5 +37,5 @@ def report(made: NewSource, project: Path, sample: Path, dry_run: bool) -> str:
         kept = _relative(made.sample_kept, project)
         lines.append(f"sample: kept as {kept} (make demo and the local runner land it)")
     lines += [f"note: {note}" for note in made.notes]
-    lines += ["next:", f"  dagforge run {made.dag_id} --land {sample} --out out/"]
+    lines += ["next:", f"  dagforge run {made.dag_id} --land {sample} --out .dagforge/out/"]
     return "\n".join(lines) + "\n"

@@ -115,9 +115,21 @@ def test_a_bad_file_fails_in_one_run_with_its_error_on_stderr(
 ) -> None:
     bad = project / "bad.csv.gz"
     bad.write_bytes(gzip.compress(ORDERS.replace("01/03/2024;;Mü", "31/02/2024;;Mü").encode()))
-    done = _cli(project, "run", "ingest_shop_orders", "--land", str(bad), "--date", "2024-03-01")
+    conf = '{"file_name": "late-orders.csv.gz"}'  # the conf moves the landing and the task alike
+    done = _cli(
+        project,
+        "run",
+        "ingest_shop_orders",
+        "--land",
+        str(bad),
+        "--date",
+        "2024-03-01",
+        "--conf",
+        conf,
+    )
     assert done.returncode == 1 and done.stdout == ""
     assert "ingest_shop_orders ended failed (failed: landing_to_raw)" in done.stderr
+    assert "date=2024-03-01/late-orders.csv.gz: contract violated" in done.stderr
     assert "ContractError: " in done.stderr and "line 3: '31/02/2024'" in done.stderr
     assert "--- the end of its log ---" in done.stderr
 
