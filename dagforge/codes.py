@@ -217,6 +217,12 @@ _CODES = (
         "`contry: AU`; a required argument missing",
         "the close match, or what to add",
     ),
+    Code("contract-unknown-type", "a contract type that does not exist", "contracts", "`x: float`"),
+    Code(
+        "contract-unknown-option", "a contract option that does not exist", "contracts", "`nulable`"
+    ),
+    Code("contract-partition", "the partition key is not a date column", "contracts", "`order_id`"),
+    Code("contract-invalid", "a contract value that cannot work", "contracts", "`format=%m/%Y`"),
     Code(
         "placeholder-missing",
         "a template placeholder has no value in an instance",

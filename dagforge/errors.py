@@ -136,3 +136,19 @@ class DemoFailedError(DagforgeError):
     def __init__(self, reasons: Sequence[str]) -> None:
         self.reasons = tuple(reasons)
         super().__init__("demo failed:\n  " + "\n  ".join(self.reasons))
+
+
+class RunFailedError(DagforgeError):
+    """A local run of a DAG did not succeed (``dagforge run``): which task, its error, and the end
+    of its log."""
+
+    def __init__(self, dag_id: str, state: str, tasks: str, error: str, log_tail: str) -> None:
+        self.dag_id, self.state, self.tasks = dag_id, state, tasks
+        self.error, self.log_tail = error, log_tail
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        failed = f" (failed: {self.tasks})" if self.tasks else ""
+        error = f"\n  {self.error}" if self.error else ""
+        tail = f"\n--- the end of its log ---\n{self.log_tail}"
+        return f"{self.dag_id} ended {self.state}{failed}{error}{tail}"

@@ -16,11 +16,19 @@ SCHEMA_FILE = "dagforge.schema.json"
 OPERATORS_FILE = "operators.json"
 
 CONFIGS_DIR_NAME = "dagfactory_configs"
+# Sample files of sources, one folder per DAG (samples/<dag_id>/<file>): the demo and the local
+# runner land them where the DAG reads (dagforge new source keeps the sample it was given there).
+SAMPLES_DIR_NAME = "samples"
 CONFIG_SUFFIXES = (".yml", ".yaml")
 DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
 
 # Packages whose functions configs may name as callables (the allow-list's default).
 DEFAULT_CALLABLE_PACKAGES = ("callables",)
+# What a callables module may declare beside its functions, each a mapping from function name:
+# a checker of the task's arguments that validate runs (dagforge.checks.contracts), and where the
+# task reads its input, from its rendered arguments (dagforge run --land, the demo's samples).
+CALLABLE_ARGUMENT_CHECKS = "ARGUMENT_CHECKS"
+CALLABLE_INPUTS = "INPUTS"
 
 # Environment variables dagforge reads.
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from dagforge.checks.base import Check, DagCheck, FileCheck, FileContext
 from dagforge.checks.callables import check_callables
+from dagforge.checks.contracts import check_contracts
 from dagforge.checks.dag_ids import reserved_dag_ids, template_dag_ids
 from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
 from dagforge.checks.graph import check_graph
@@ -60,4 +61,5 @@ CHECKS: tuple[Check, ...] = (
     DagCheck("schedules", _schedules),
     DagCheck("callables", _callables),
     DagCheck("untrusted", untrusted_commands),
+    FileCheck("contracts", check_contracts),
 )
