@@ -36,6 +36,7 @@ def free_port(host: str = LOOPBACK) -> int:
 class LocalS3:
     endpoint_url: str
     region: str = DEFAULT_REGION
+    pid: int = 0  # the moto server's process, when this module started it
 
     def connection_env(self, conn_id: str = "aws_default") -> dict[str, str]:
         """Environment that defines Airflow connection ``conn_id`` pointing at this server."""
@@ -70,7 +71,7 @@ def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> I
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         try:
             _wait_until_up(proc, url, timeout, log)
-            yield LocalS3(url)
+            yield LocalS3(url, pid=proc.pid)
         finally:
             proc.terminate()
             try:
