@@ -150,11 +150,5 @@ def _serve(options: RunnerOptions, timeout: float) -> int:
             "Ctrl-C stops everything.",
             flush=True,
         )
-        while all(proc.poll() is None for proc in runner.processes.values()):
+        while True:  # a component that exits on its own is restarted by the runner's supervisor
             time.sleep(1)
-        exited = [name for name, proc in runner.processes.items() if proc.poll() is not None]
-        print(
-            f"{', '.join(exited)} exited; stopping. Last lines:\n{runner.log_tail(exited[0])}",
-            file=sys.stderr,
-        )
-    return 1

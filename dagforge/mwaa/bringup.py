@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dagforge.demo.s3local import free_port
@@ -69,10 +70,19 @@ def start_airflow(runner: Runner, progress: Progress, timeout: float) -> None:
         time.sleep(0.5 if pending else 0)
 
 
+def wait_up(runner: Runner, name: str, timeout: float) -> float:
+    """Wait until a (re)started component is up again; the seconds it took."""
+    if name == "postgres" and runner.postgres is not None:
+        pg = runner.postgres
+        return _wait(lambda: localpostgres.accepting(pg), runner, name, timeout)
+    return _wait(lambda: _up(runner, name, runner.api().health()), runner, name, timeout)
+
+
 def _up(runner: Runner, name: str, health: dict[str, Any] | None) -> bool:
     if name == "api-server":
         return health is not None and runner.api().execution_ready()
-    return topology.is_up(name, health, lambda: runner.group.log_text(name))
+    log = partial(runner.group.log_text, name, since_start=True)
+    return topology.is_up(name, health, log, runner.group.started.get(name, 0.0))
 
 
 def _detail(runner: Runner, name: str) -> str:

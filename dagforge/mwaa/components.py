@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Mapping
 from contextlib import suppress
@@ -35,12 +36,16 @@ class Processes:
     specs: dict[str, Component] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     started: dict[str, float] = field(default_factory=dict)  # name → time.time() of the start
+    offsets: dict[str, int] = field(default_factory=dict)  # name → its log's size at the start
+    held: set[str] = field(default_factory=set)  # stopped or killed on purpose: stay down
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def start(self, component: Component) -> subprocess.Popen[bytes]:
         """Start ``component``; its output is appended to ``logs/<name>.log``."""
-        self.specs[component.name] = component
         log: TextIO
-        with (self.logs / f"{component.name}.log").open("a") as log:
+        with self.lock, (self.logs / f"{component.name}.log").open("a") as log:
+            self.specs[component.name] = component
+            self.offsets[component.name] = log.tell()
             proc = subprocess.Popen(
                 component.command,
                 env={**os.environ, **self.env, **component.env},
@@ -49,11 +54,15 @@ class Processes:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.procs[component.name], self.started[component.name] = proc, time.time()
+            self.procs[component.name], self.started[component.name] = proc, time.time()
+            self.held.discard(component.name)
         return proc
 
     def stop(self, name: str, grace: float = 20, sig: signal.Signals = signal.SIGTERM) -> None:
-        """Signal ``name``'s process group; SIGKILL what is left after ``grace`` seconds."""
+        """Signal ``name``'s process group; SIGKILL what is left after ``grace`` seconds. It stays
+        down (no supervisor restarts it) until :meth:`restart`."""
+        with self.lock:
+            self.held.add(name)
         stop_all({name: self.procs[name]}, grace, sig)
 
     def kill(self, name: str) -> None:
@@ -72,9 +81,24 @@ class Processes:
     def exited(self) -> list[str]:
         return [name for name, proc in self.procs.items() if proc.poll() is not None]
 
-    def log_text(self, name: str) -> str:
+    def crashed(self) -> list[str]:
+        """Components that exited on their own (not stopped or killed through this object)."""
+        with self.lock:
+            return [name for name in self.exited() if name not in self.held]
+
+    def hold_all(self) -> None:
+        """Mark every component as stopping on purpose (the runner is shutting down)."""
+        with self.lock:
+            self.held.update(self.procs)
+
+    def log_text(self, name: str, since_start: bool = False) -> str:
+        """The component's log; with ``since_start``, only what its latest start wrote."""
         path = self.logs / f"{name}.log"
-        return path.read_text(errors="replace") if path.is_file() else ""
+        if not path.is_file():
+            return ""
+        with path.open("rb") as log:
+            log.seek(self.offsets.get(name, 0) if since_start else 0)
+            return log.read().decode(errors="replace")
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         return "\n".join(self.log_text(name).splitlines()[-lines:])

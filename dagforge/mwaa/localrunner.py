@@ -32,6 +32,7 @@ from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
 from dagforge.mwaa.components import Processes, stop_all
 from dagforge.mwaa.limits import DEFAULT_ENV_CLASS, MIN_FILE_PROCESS_INTERVAL
 from dagforge.mwaa.localpostgres import LocalPostgres
+from dagforge.mwaa.supervisor import Supervisor, supervised
 from dagforge.project import load_project
 from dagforge.settings import OFFLINE_ENV
 
@@ -103,6 +104,7 @@ class Runner:
     s3: LocalS3
     group: Processes
     postgres: LocalPostgres | None = None
+    supervisor: Supervisor | None = None  # restarts what exits on its own, once all are up
 
     @property
     def expected_dag_ids(self) -> list[str]:
@@ -126,9 +128,11 @@ class Runner:
         self.group.stop(component, grace)
 
     def restart(self, component: str, env: Mapping[str, str] | None = None) -> int:
-        """Start a stopped or killed component again; returns its new PID (runner.json too)."""
+        """Start a stopped or killed component again and wait until it is up; returns its new PID
+        (runner.json says it too)."""
         pid = self.group.restart(component, env).pid
         runnerstate.write(self)
+        bringup.wait_up(self, component, STARTUP_TIMEOUT)
         return pid
 
 
@@ -169,6 +173,7 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         progress("metadata database migrated")
         bringup.start_airflow(runner, progress, STARTUP_TIMEOUT)
         runnerstate.write(runner)
+        runner.supervisor = stack.enter_context(supervised(runner, progress))
         yield runner
 
 
@@ -181,6 +186,7 @@ def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
     """Stop the Airflow components, then the metadata DB they write to (SIGTERM, then SIGKILL what
     is left after ``grace`` seconds)."""
     procs = runner.processes
+    runner.group.hold_all()
     stop_all({n: p for n, p in procs.items() if n != "postgres"}, grace)
     stop_all({n: p for n, p in procs.items() if n == "postgres"}, grace)
     progress(f"stopped {', '.join(procs)}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,21 @@ def _airflow(*args: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "airflow", *args)
 
 
-def is_up(name: str, health: dict[str, Any] | None, log_text: Callable[[], str]) -> bool:
-    """Whether component ``name`` is up: the API answers, a heartbeat is healthy, a worker is
-    ready."""
+def is_up(
+    name: str, health: dict[str, Any] | None, log_text: Callable[[], str], since: float = 0.0
+) -> bool:
+    """Whether component ``name`` is up: the API answers, a heartbeat later than ``since`` (epoch
+    seconds) is healthy, a worker consumes (its log since its start says so)."""
     if name == "api-server":
         return health is not None
     if name in HEALTH_KEYS:
         status = (health or {}).get(HEALTH_KEYS[name]) or {}
-        return bool(status.get("status") == "healthy")
+        beats = [str(v) for k, v in status.items() if k.startswith("latest_") and v]
+        return status.get("status") == "healthy" and any(_epoch(b) >= since for b in beats)
     if name.startswith("celery-worker-"):
         return WORKER_READY in log_text()
     return True
+
+
+def _epoch(timestamp: str) -> float:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
