@@ -5,9 +5,10 @@ Slow (about ten minutes), so ``make test`` leaves them out (the ``runner_faults`
 ``make test-runner`` runs them, as CI's own job does. One runner serves every scenario; the tasks
 reach S3 through the fault proxy (:mod:`tests.support.faulty_s3`), the broker and the checks reach
 the local S3 directly. The project is a copy of this repository's with a 5 s retry delay (it says 5
-minutes), and the scheduler declares a task dead after 20 s without a heartbeat (Airflow: 5
-minutes), so that a retry happens within the test. Each scenario prints its tally: runs started,
-succeeded, lost (must be 0), duplicated (must be 0).
+minutes), the scheduler declares a task dead after 20 s without a heartbeat (Airflow: 5 minutes)
+and requeues a task queued for 60 s (MWAA: 30 minutes), so that recoveries happen within the
+test. Each scenario prints its tally: runs started, succeeded, lost (must be 0), duplicated (must
+be 0). The runner's home stays in ``.dagforge/test-runner/`` for its logs.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ pytestmark = [pytest.mark.airflow, pytest.mark.runner_faults]
 SETTINGS = {
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+    "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "60",
 }
 RETRIES = {"retries": 3, "retry_delay": "5s"}
 RUN_TIMEOUT = 420  # seconds for a batch
@@ -220,14 +222,19 @@ def test_postgres_restarted_under_load_components_reconnect(
     wait_until(lambda: f.runner.group.exited() == [], 120, "a component stayed down")
     restarted = supervisor.restarts - before
     reconnected = [n for n in f.runner.processes if n != "postgres" and n not in restarted]
+    requeued = sum(
+        "Task stuck in queued" in line and f"pg__{date}" in line
+        for line in f.runner.group.log_text("scheduler").splitlines()
+    )
     written = _outputs(f, date)
     _report(
         capsys,
         "Postgres restarted under load",
         tally,
         f"reconnected {', '.join(reconnected)}; exited and restarted by the supervisor "
-        f"{dict(restarted) or 'none'}; outputs {len(written)}/{2 * len(f.countries)}, "
-        f"broken markers {len(f.watcher.problems)}",
+        f"{dict(restarted) or 'none'}; tasks whose message a worker dropped during the outage, "
+        f"requeued after task_queued_timeout {requeued}; outputs {len(written)}/"
+        f"{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}",
     )
     assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries)), states
     assert {"api-server", "celery-worker-1", "celery-worker-2"} <= set(reconnected)
@@ -253,11 +260,11 @@ def test_s3_answering_503_for_a_stretch_tasks_retry_and_succeed(
     faults: Faults, capsys: pytest.CaptureFixture[str]
 ) -> None:
     f, date = faults, "2024-03-14"
-    during_split = _stretch(f.proxy, f.bucket, 15)
+    during_split = _stretch(f.proxy, f.bucket, 30)
     _split(f, "s3", date)
     stretches: list[Fault] = [during_split]
     _, states, tally = _countries(
-        f, "s3", date, lambda runs: stretches.append(_stretch(f.proxy, f.bucket, 15))
+        f, "s3", date, lambda runs: stretches.append(_stretch(f.proxy, f.bucket, 30))
     )
     api = f.runner.api()
     every = [RunRef("who_split", f"s3__{date}", date), *batch.runs_of(f.countries, [date], "s3")]
@@ -265,7 +272,7 @@ def test_s3_answering_503_for_a_stretch_tasks_retry_and_succeed(
     written = _outputs(f, date)
     _report(
         capsys,
-        "S3 answering 503 for 15 s (split) and 15 s (countries)",
+        "S3 answering 503 for 30 s (split) and 30 s (countries)",
         tally,
         f"503s answered {sum(s.hits for s in stretches)}, tasks retried by Airflow {len(retried)}, "
         f"outputs {len(written)}/{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}",
