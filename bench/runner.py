@@ -130,11 +130,12 @@ def parse_ms(runner: Runner, runs: list[RunRef]) -> list[float]:
     return found
 
 
-def queued_to_running(runner: Runner, runs: list[RunRef]) -> float:
+def task_figures(runner: Runner, runs: list[RunRef]) -> tuple[float, float]:
+    """Median seconds from queued to running, and median task duration (running to done)."""
     api = runner.api()
-    return batch.median(
-        [s for run in runs for s in batch.queued_to_running(batch.task_instances(api, run))]
-    )
+    instances = [ti for run in runs for ti in batch.task_instances(api, run)]
+    durations = [float(ti["duration"]) for ti in instances if ti.get("duration") is not None]
+    return batch.median(batch.queued_to_running(instances)), batch.median(durations)
 
 
 def main() -> int:
@@ -200,6 +201,10 @@ def measure(
     run_batch(runner, [RunRef("who_split", f"full__{full_date}", full_date)])
     run_batch(runner, full_runs)
     full = parse_ms(runner, full_runs)
+    country_tasks, empty_tasks = (
+        task_figures(runner, country_runs),
+        task_figures(runner, empty_runs),
+    )
     return {
         "runs": n,
         "split_runs": len(splits),
@@ -210,8 +215,10 @@ def measure(
         "ratio_pipeline_vs_empty": (countries_s + split_s) / empty_s,
         "runs_per_minute_countries": n / countries_s * 60,
         "runs_per_minute_empty": n / empty_s * 60,
-        "queued_to_running_median_s_countries": queued_to_running(runner, country_runs),
-        "queued_to_running_median_s_empty": queued_to_running(runner, empty_runs),
+        "queued_to_running_median_s_countries": country_tasks[0],
+        "queued_to_running_median_s_empty": empty_tasks[0],
+        "task_duration_median_s_countries": country_tasks[1],
+        "task_duration_median_s_empty": empty_tasks[1],
         "worker_parse_ms_fast_path_median": batch.median(fast),
         "worker_parse_ms_full_median": batch.median(full),
         "worker_parse_ms_empty_dag_file_median": batch.median(parse_ms(runner, empty_runs)),

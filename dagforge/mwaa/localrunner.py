@@ -185,11 +185,11 @@ def _fresh_home(home: Path, options: RunnerOptions) -> None:
 def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
     """Stop the Airflow components, then the metadata DB they write to (SIGTERM, then SIGKILL what
     is left after ``grace`` seconds)."""
-    procs = runner.processes
     runner.group.hold_all()
+    procs = runner.processes
     stop_all({n: p for n, p in procs.items() if n != "postgres"}, grace)
     stop_all({n: p for n, p in procs.items() if n == "postgres"}, grace)
-    progress(f"stopped {', '.join(procs)}")
+    progress(f"stopped {', '.join(sorted(procs, key=lambda name: name == 'postgres'))}")
 
 
 def wait_until(

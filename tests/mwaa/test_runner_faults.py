@@ -129,6 +129,20 @@ def _wait_running(f: Faults, runs: list[RunRef], timeout: float = 120) -> None:
     wait_until(under_way, timeout, "no country run got under way", interval=0.5)
 
 
+def _outputs_line(f: Faults, date: str) -> str:
+    written = _outputs(f, date)
+    return (
+        f"outputs {len(written)}/{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}"
+    )
+
+
+def _assert_whole(f: Faults, tally: Tally, states: dict[RunRef, str], date: str) -> None:
+    """No run lost or doubled, every output of ``date`` there, no marker ever broken."""
+    assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries)), states
+    assert len(_outputs(f, date)) == 2 * len(f.countries)
+    assert f.watcher.problems == set()
+
+
 def test_a_worker_killed_mid_task_is_retried_on_the_other_worker(
     faults: Faults, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -173,9 +187,8 @@ def test_a_worker_killed_mid_task_is_retried_on_the_other_worker(
     )
     assert killed in ("celery-worker-1", "celery-worker-2")
     assert worker_of(final["hostname"]) not in ("", killed)
-    assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries))
+    _assert_whole(f, tally, states, date)
     assert _outputs(f, date) == reference
-    assert f.watcher.problems == set()
 
 
 def test_scheduler_stopped_and_restarted_mid_batch_every_run_completes(
@@ -191,16 +204,8 @@ def test_scheduler_stopped_and_restarted_mid_batch_every_run_completes(
         f.runner.restart("scheduler")
 
     _, states, tally = _countries(f, "sched", date, restart_scheduler)
-    written = _outputs(f, date)
-    _report(
-        capsys,
-        "scheduler stopped and restarted mid-batch",
-        tally,
-        f"outputs {len(written)}/{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}",
-    )
-    assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries)), states
-    assert len(written) == 2 * len(f.countries)
-    assert f.watcher.problems == set()
+    _report(capsys, "scheduler stopped and restarted mid-batch", tally, _outputs_line(f, date))
+    _assert_whole(f, tally, states, date)
 
 
 def test_postgres_restarted_under_load_components_reconnect(
@@ -226,20 +231,16 @@ def test_postgres_restarted_under_load_components_reconnect(
         "Task stuck in queued" in line and f"pg__{date}" in line
         for line in f.runner.group.log_text("scheduler").splitlines()
     )
-    written = _outputs(f, date)
     _report(
         capsys,
         "Postgres restarted under load",
         tally,
         f"reconnected {', '.join(reconnected)}; exited and restarted by the supervisor "
         f"{dict(restarted) or 'none'}; tasks whose message a worker dropped during the outage, "
-        f"requeued after task_queued_timeout {requeued}; outputs {len(written)}/"
-        f"{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}",
+        f"requeued after task_queued_timeout {requeued}; {_outputs_line(f, date)}",
     )
-    assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries)), states
+    _assert_whole(f, tally, states, date)
     assert {"api-server", "celery-worker-1", "celery-worker-2"} <= set(reconnected)
-    assert len(written) == 2 * len(f.countries)
-    assert f.watcher.problems == set()
 
 
 def _stretch(proxy: Proxy, bucket: str, seconds: float) -> Fault:
@@ -269,18 +270,15 @@ def test_s3_answering_503_for_a_stretch_tasks_retry_and_succeed(
     api = f.runner.api()
     every = [RunRef("who_split", f"s3__{date}", date), *batch.runs_of(f.countries, [date], "s3")]
     retried = [ti for run in every for ti in batch.task_instances(api, run) if ti["try_number"] > 1]
-    written = _outputs(f, date)
     _report(
         capsys,
         "S3 answering 503 for 30 s (split) and 30 s (countries)",
         tally,
         f"503s answered {sum(s.hits for s in stretches)}, tasks retried by Airflow {len(retried)}, "
-        f"outputs {len(written)}/{2 * len(f.countries)}, broken markers {len(f.watcher.problems)}",
+        f"{_outputs_line(f, date)}",
     )
     assert all(s.hits > 0 for s in stretches)
-    assert (tally.lost, tally.duplicated, tally.succeeded) == (0, 0, len(f.countries)), states
-    assert len(written) == 2 * len(f.countries)
-    assert f.watcher.problems == set()
+    _assert_whole(f, tally, states, date)
 
 
 def test_every_component_is_still_up_after_the_faults(faults: Faults) -> None:
