@@ -113,7 +113,7 @@ local-runner-smoke: install ## start the local runner, wait for every DAG, trigg
 local-runner-light: bundle ## the local runner with SQLite and the LocalExecutor (a quicker look); Ctrl-C stops
 	@$(BIN)/dagforge local-runner --docker never --light --port $(PORT)
 
-test-runner: install ## fault tests on MWAA's topology: worker kill -9, scheduler and Postgres restarts, S3 503s (~10 min)
+test-runner: install ## fault tests on MWAA's topology: worker kill -9, scheduler and Postgres restarts, S3 503s (~5 min)
 	@$(BIN)/python -m pytest -m runner_faults tests/mwaa/test_runner_faults.py $(PYTEST_ARGS)
 
 bench-runner: install ## N=50 country runs vs 50 one-task runs on MWAA's topology: ratio, runs/min, queued→running, parse, memory

@@ -1,7 +1,7 @@
 """Faults in MWAA's topology on a real local runner: a worker killed mid-task, the scheduler and
 Postgres restarted under load, S3 answering 503 for a stretch.
 
-Slow (about ten minutes), so ``make test`` leaves them out (the ``runner_faults`` marker) and
+Slow (about five minutes), so ``make test`` leaves them out (the ``runner_faults`` marker) and
 ``make test-runner`` runs them, as CI's own job does. One runner serves every scenario; the tasks
 reach S3 through the fault proxy (:mod:`tests.support.faulty_s3`), the broker and the checks reach
 the local S3 directly. The project is a copy of this repository's with a 5 s retry delay (it says 5
