@@ -101,16 +101,26 @@ compat-lock: ## freeze requirements/lock-$(AIRFLOW).txt from requirements/compat
 	{ head -2 requirements/lock-$(AIRFLOW).txt 2>/dev/null; .lock-venv-$(AIRFLOW)/bin/pip freeze --exclude-editable; } > requirements/lock-$(AIRFLOW).txt.new
 	mv requirements/lock-$(AIRFLOW).txt.new requirements/lock-$(AIRFLOW).txt && rm -rf .lock-venv-$(AIRFLOW)
 
-# Local runner (docs/pr-to-mwaa.md): MWAA's Docker images when a Docker engine answers, else Airflow on loopback.
+# Local runner (docs/local-runner.md): MWAA's Docker images when a Docker engine answers, else MWAA's
+# topology on loopback (Postgres, Celery over SQS, two workers).
 PORT ?= 8080
 SMOKE_DAG ?= who_country_NA
-.PHONY: local-runner local-runner-smoke local-runner-test-requirements
+.PHONY: local-runner local-runner-smoke local-runner-light test-runner bench-runner local-runner-test-requirements
 
-local-runner: bundle ## serve the bundle in an MWAA-like Airflow on 127.0.0.1:$(PORT) (Docker images if available); Ctrl-C stops
+local-runner: bundle ## serve the bundle in MWAA's topology on 127.0.0.1:$(PORT) (Docker images if available); Ctrl-C stops
 	@$(BIN)/dagforge local-runner --port $(PORT)
 
 local-runner-smoke: install ## start the local runner, wait for every DAG, trigger $(SMOKE_DAG) via the REST API, wait for success, stop
 	@$(BIN)/dagforge local-runner --docker never --port 0 --smoke $(SMOKE_DAG)
+
+local-runner-light: bundle ## the local runner with SQLite and the LocalExecutor (a quicker look); Ctrl-C stops
+	@$(BIN)/dagforge local-runner --docker never --light --port $(PORT)
+
+test-runner: install ## fault tests on MWAA's topology: worker kill -9, scheduler and Postgres restarts, S3 503s (~5 min)
+	@$(BIN)/python -m pytest -m runner_faults tests/mwaa/test_runner_faults.py $(PYTEST_ARGS)
+
+bench-runner: install ## N=50 country runs vs 50 one-task runs on MWAA's topology: ratio, runs/min, queued→running, parse, memory
+	@$(BIN)/python bench/runner.py
 
 local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requirements in the MWAA $(MWAA) image: run.sh test-requirements
 	@MWAA_VERSION=$(MWAA) bash tools/mwaa-docker-runner.sh test-requirements

@@ -219,4 +219,3 @@ def expected_input(arguments: dict[str, Any]) -> str:
 
 # What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
 INPUTS = {"process_country": expected_input}
-

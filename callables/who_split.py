@@ -225,4 +225,3 @@ def expected_input(arguments: dict[str, Any]) -> str:
 
 # What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
 INPUTS = {"split_countries": expected_input}
-

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from dagforge.demo.s3local import LOOPBACK
 from dagforge.errors import UsageError
+from dagforge.mwaa.limits import DEFAULT_ENV_CLASS, ENV_CLASS_WORKER_CONCURRENCY
 from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
+from dagforge.mwaa.runnerstate import RUNNER_JSON
 from dagforge.mwaa.smoke import smoke
 
 DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
@@ -20,9 +22,10 @@ DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
 
 DESCRIPTION = (
     "With a Docker engine (and --docker auto|always): run build/mwaa in "
-    f"aws/amazon-mwaa-docker-images via {DOCKER_SCRIPT}. Without one: serve the bundle with "
-    "Airflow's api-server, scheduler, dag-processor and triggerer on loopback, with MWAA's parse "
-    "settings and a seeded local S3."
+    f"aws/amazon-mwaa-docker-images via {DOCKER_SCRIPT}. Without one: serve the bundle in MWAA's "
+    "topology on loopback (Postgres, the CeleryExecutor over SQS, two Celery workers, scheduler, "
+    "dag-processor, triggerer, api-server), with MWAA's settings and a seeded local S3; --light "
+    "runs SQLite and the LocalExecutor instead."
 )
 
 
@@ -63,6 +66,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "assets) via the REST API, wait for success, stop (exit 0 on success)",
     )
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per smoke step")
+    parser.add_argument(
+        "--light",
+        action="store_true",
+        help="SQLite and the LocalExecutor instead of Postgres, Celery and SQS (a quicker look)",
+    )
+    parser.add_argument(
+        "--env-class",
+        choices=sorted(ENV_CLASS_WORKER_CONCURRENCY, key=ENV_CLASS_WORKER_CONCURRENCY.__getitem__),
+        default=DEFAULT_ENV_CLASS,
+        help="MWAA environment class whose tasks per worker the Celery workers take "
+        "(default: %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         args.s3_port,
         schedule=not args.smoke,
         parse_interval=5 if args.smoke else 30,
+        light=args.light,
+        env_class=args.env_class,
     )
     return (
         _smoke(options, args.smoke, args.timeout) if args.smoke else _serve(options, args.timeout)
@@ -129,14 +146,9 @@ def _serve(options: RunnerOptions, timeout: float) -> int:
         print(
             f"\nAirflow UI and REST API: {runner.url}/  (login: {options.user} / "
             f"{options.password})\nDAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} "
-            f"(bucket {options.bucket})\nCtrl-C stops everything.",
+            f"(bucket {options.bucket})\ncomponents and PIDs: {options.home / RUNNER_JSON}\n"
+            "Ctrl-C stops everything.",
             flush=True,
         )
-        while all(proc.poll() is None for proc in runner.processes.values()):
+        while True:  # a component that exits on its own is restarted by the runner's supervisor
             time.sleep(1)
-        exited = [name for name, proc in runner.processes.items() if proc.poll() is not None]
-        print(
-            f"{', '.join(exited)} exited; stopping. Last lines:\n{runner.log_tail(exited[0])}",
-            file=sys.stderr,
-        )
-    return 1

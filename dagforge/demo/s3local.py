@@ -36,7 +36,7 @@ def free_port(host: str = LOOPBACK) -> int:
 class LocalS3:
     endpoint_url: str
     region: str = DEFAULT_REGION
-    pid: int = 0  # the server's process (0 when it is not ours, e.g. a proxy's address)
+    pid: int = 0  # the moto server's process when this module started it (0: a proxy's address)
 
     def connection_env(self, conn_id: str = "aws_default") -> dict[str, str]:
         """Environment that defines Airflow connection ``conn_id`` pointing at this server."""

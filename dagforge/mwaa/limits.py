@@ -20,3 +20,19 @@ ENV_CLASS_CAPACITY = {
     "mw1.xlarge": 2000,
     "mw1.2xlarge": 4000,
 }
+
+# Concurrent tasks per Celery worker (``celery.worker_autoscale``) by environment class: AWS's
+# defaults, which the local runner's workers take from ``--env-class``.
+ENV_CLASS_WORKER_CONCURRENCY = {
+    "mw1.micro": 3,
+    "mw1.small": 5,
+    "mw1.medium": 10,
+    "mw1.large": 20,
+    "mw1.xlarge": 40,
+    "mw1.2xlarge": 80,
+}
+DEFAULT_ENV_CLASS = "mw1.small"
+# The SQS broker's visibility timeout in the MWAA images (12 h): a message a dead worker held is
+# not redelivered; the scheduler detects the dead task by its missing heartbeat and retries it.
+SQS_VISIBILITY_TIMEOUT = 43200
+TASK_QUEUED_TIMEOUT = 1800  # seconds: scheduler.task_queued_timeout in the MWAA images

@@ -63,16 +63,25 @@ def configure(env: dict[str, str]) -> None:
 
 
 def fresh_db(home: Path) -> None:
-    """A new, migrated SQLite metadata DB (removing the previous one keeps runs reproducible).
+    """A new, migrated metadata DB (removing the previous one keeps runs reproducible).
 
-    The first migration of an Airflow version is kept beside it (``airflow-<version>-empty.db``)
-    and copied afterwards: a copy takes milliseconds, ``airflow db migrate`` several seconds."""
+    For SQLite, the first migration of an Airflow version is kept beside it
+    (``airflow-<version>-empty.db``) and copied afterwards: a copy takes milliseconds,
+    ``airflow db migrate`` several seconds. Another database (the runner's Postgres) is migrated."""
+    if not os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "").startswith("sqlite"):
+        _migrate()
+        return
     database = home / "airflow.db"
     empty = home / f"airflow-{metadata.version('apache-airflow')}-empty.db"
     database.unlink(missing_ok=True)
     if empty.is_file():
         shutil.copyfile(empty, database)
         return
+    _migrate()
+    shutil.copyfile(database, empty)
+
+
+def _migrate() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "airflow", "db", "migrate"],
         env=os.environ.copy(),
@@ -82,7 +91,6 @@ def fresh_db(home: Path) -> None:
     )
     if done.returncode != 0:
         raise EnvironmentSetupError(f"'airflow db migrate' failed:\n{done.stderr[-2000:]}")
-    shutil.copyfile(database, empty)
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,45 @@
 """A Docker-free stand-in for the MWAA local runner: the bundle served by real Airflow on loopback.
 
 Same layout and settings as MWAA (the bundle's ``dags/`` as the dags folder, MWAA's parse limits,
-``startup.sh``'s environment), with SQLite and the LocalExecutor instead of Postgres and Celery,
-and a moto server instead of S3, seeded with WHO-format data. Airflow runs as separate processes
-(api-server, scheduler, dag-processor, triggerer), each in its own process group so that stopping
-the runner stops everything it started. ``smoke`` drives it through the REST API as a user would.
+``startup.sh``'s environment) and, by default, MWAA's topology: Postgres, the CeleryExecutor over
+SQS, two Celery workers sized by the environment class (see :mod:`dagforge.mwaa.topology`). A moto
+server stands in for S3 and SQS, seeded with WHO-format data. ``light=True`` runs SQLite and the
+LocalExecutor instead. Every component is a process group of its own, so stopping the runner stops
+everything it started; ``runner.json`` in the home lists them with their PIDs. ``smoke`` drives it
+through the REST API as a user would.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.demo.seed import BUCKET_VARIABLE, Progress, Samples, runner_dates, seed
 from dagforge.errors import LocalRunnerError
-from dagforge.mwaa import localairflow
+from dagforge.mwaa import bringup, localairflow, runnerstate, topology
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
-from dagforge.mwaa.limits import MIN_FILE_PROCESS_INTERVAL
+from dagforge.mwaa.components import Processes, stop_all
+from dagforge.mwaa.limits import DEFAULT_ENV_CLASS, MIN_FILE_PROCESS_INTERVAL
+from dagforge.mwaa.localpostgres import LocalPostgres
+from dagforge.mwaa.supervisor import Supervisor, supervised
 from dagforge.project import load_project
 from dagforge.settings import OFFLINE_ENV
 
-COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 SIMPLE_AUTH_MANAGER = (
     "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 )
+STARTUP_TIMEOUT = 180  # seconds for every component to come up
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,17 @@ class RunnerOptions:
     user: str = "admin"
     password: str = "admin"  # loopback only; printed with the URL
     parse_interval: int = MIN_FILE_PROCESS_INTERVAL
-    components: tuple[str, ...] = COMPONENTS
     schedule: bool = True  # False: only triggered runs (the smoke run wants exactly one)
     data: sampledata.Spec = field(default_factory=sampledata.Spec)
+    light: bool = False  # SQLite + LocalExecutor instead of MWAA's topology
+    env_class: str = DEFAULT_ENV_CLASS  # sizes the Celery workers
+    workers: int = 2
+    task_s3_endpoint: str = ""  # tasks reach S3 here (a fault proxy) instead of the local S3
+    settings: Mapping[str, str] = field(default_factory=dict)  # more AIRFLOW__* settings
+
+    @property
+    def topology(self) -> str:
+        return topology.LIGHT if self.light else topology.MWAA
 
 
 def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
@@ -83,11 +93,6 @@ def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
     }
 
 
-def _command(component: str, options: RunnerOptions, port: int) -> list[str]:
-    extra = ["--host", options.host, "--port", str(port)] if component == "api-server" else []
-    return [sys.executable, "-m", "airflow", component, *extra]
-
-
 @dataclass
 class Runner:
     """A started local runner: where it listens, what it expects to parse, and its processes."""
@@ -97,22 +102,38 @@ class Runner:
     dags: Path
     configs: dict[str, dict[str, Any]]  # dag_id → expanded config, as validated from the bundle
     s3: LocalS3
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    group: Processes
+    postgres: LocalPostgres | None = None
+    supervisor: Supervisor | None = None  # restarts what exits on its own, once all are up
 
     @property
     def expected_dag_ids(self) -> list[str]:
         return sorted(self.configs)
 
+    @property
+    def processes(self) -> dict[str, subprocess.Popen[bytes]]:
+        return self.group.procs
+
     def api(self) -> ApiClient:
         return ApiClient(self.url, self.options.user, self.options.password)
 
     def log_tail(self, component: str, lines: int = 40) -> str:
-        path = self.options.home / "logs" / f"{component}.log"
-        return (
-            "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-            if path.is_file()
-            else ""
-        )
+        return self.group.log_tail(component, lines)
+
+    def kill(self, component: str) -> None:
+        """``kill -9`` a component's whole process group (a container dying)."""
+        self.group.kill(component)
+
+    def stop_component(self, component: str, grace: float = 20) -> None:
+        self.group.stop(component, grace)
+
+    def restart(self, component: str, env: Mapping[str, str] | None = None) -> int:
+        """Start a stopped or killed component again and wait until it is up; returns its new PID
+        (runner.json says it too)."""
+        pid = self.group.restart(component, env).pid
+        runnerstate.write(self)
+        bringup.wait_up(self, component, STARTUP_TIMEOUT)
+        return pid
 
 
 @contextmanager
@@ -120,79 +141,56 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
     """Bundle, seed, migrate and start every component; everything is stopped when the block
     ends."""
     home = options.home.resolve()
-    options = RunnerOptions(**{**options.__dict__, "home": home})
+    options = replace(options, home=home)
     bundle = home / "bundle"
     build_bundle(BundleOptions(options.project_dir, bundle, measure=False))
     configs = {
         d.dag_id: d.config for d in load_project([bundle / "dags" / "dagfactory_configs"]).dags()
     }
-    progress(f"bundle: {bundle} ({len(configs)} DAGs expected)")
+    progress(f"bundle: {bundle} ({len(configs)} DAGs expected, {options.topology} topology)")
     port = options.port or free_port(options.host)
     with ExitStack() as stack:
         s3 = stack.enter_context(moto_server(options.host, options.s3_port))
+        progress(f"local-s3 up: pid {s3.pid}, {s3.endpoint_url} (S3 and SQS)")
+        tasks_s3 = LocalS3(options.task_s3_endpoint, s3.region) if options.task_s3_endpoint else s3
         env = {
             **runner_env(options, bundle / "dags", port),
-            **s3.connection_env(),
+            **tasks_s3.connection_env(),
             BUCKET_VARIABLE: options.bucket,
         }
-        localairflow.configure(
-            {**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"}
-        )  # this process stays quiet
+        group = Processes(home / "logs", env, home)
+        runner = Runner(
+            options, f"http://{options.host}:{port}", bundle / "dags", configs, s3, group
+        )
+        stack.callback(stop, runner, progress)
+        _fresh_home(home, options)
+        if not options.light:
+            env.update(bringup.start_backends(runner, progress))
+        env.update(options.settings)
+        localairflow.configure({**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"})  # quiet here
         samples = Samples(options.project_dir, options.data)
         seed(s3, options.bucket, progress, configs, runner_dates(), samples)
-        _fresh_home(home, options)
-        runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", configs, s3)
-        stack.callback(stop, runner, progress)
-        for component in options.components:
-            runner.processes[component] = _start(component, options, port, env)
-        progress(f"started {', '.join(options.components)} (logs in {home / 'logs'})")
-        wait_until(
-            lambda: runner.api().healthy(),
-            120,
-            "the API server did not answer",
-            runner,
-            "api-server",
-        )
+        localairflow.fresh_db(home)
+        progress("metadata database migrated")
+        bringup.start_airflow(runner, progress, STARTUP_TIMEOUT)
+        runnerstate.write(runner)
+        runner.supervisor = stack.enter_context(supervised(runner, progress))
         yield runner
 
 
 def _fresh_home(home: Path, options: RunnerOptions) -> None:
     (home / "logs").mkdir(parents=True, exist_ok=True)
     (home / "passwords.json").write_text(json.dumps({options.user: options.password}))
-    localairflow.fresh_db(home)
-
-
-def _start(
-    component: str, options: RunnerOptions, port: int, env: dict[str, str]
-) -> subprocess.Popen[bytes]:
-    log: TextIO
-    with (options.home / "logs" / f"{component}.log").open("w") as log:
-        return subprocess.Popen(
-            _command(component, options, port),
-            env={**os.environ, **env},
-            cwd=options.home,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
-    """SIGTERM each component's process group, then SIGKILL what is left after ``grace`` seconds."""
-    for proc in runner.processes.values():
-        _signal_group(proc, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for proc in runner.processes.values():
-        with suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        _signal_group(proc, signal.SIGKILL)  # children of a stopped leader too
-        proc.wait()
-    progress(f"stopped {', '.join(runner.processes)}")
-
-
-def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
+    """Stop the Airflow components, then the metadata DB they write to (SIGTERM, then SIGKILL what
+    is left after ``grace`` seconds)."""
+    runner.group.hold_all()
+    procs = runner.processes
+    stop_all({n: p for n, p in procs.items() if n != "postgres"}, grace)
+    stop_all({n: p for n, p in procs.items() if n == "postgres"}, grace)
+    progress(f"stopped {', '.join(sorted(procs, key=lambda name: name == 'postgres'))}")
 
 
 def wait_until(
@@ -225,9 +223,22 @@ class ApiClient:
         self._token: str | None = None
 
     def healthy(self) -> bool:
+        return self.health() is not None
+
+    def health(self) -> dict[str, Any] | None:
+        """``/api/v2/monitor/health`` (the metadata DB and each heartbeat), or None if no answer."""
         try:
-            return self._request("GET", "/api/v2/monitor/health", auth=False) is not None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            found = self._request("GET", "/api/v2/monitor/health", auth=False)
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, LocalRunnerError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def execution_ready(self) -> bool:
+        """Whether the execution API (the one tasks call) answers. Airflow builds it on its first
+        request, seconds of CPU that block the server: better at start than in the first task."""
+        try:
+            return self._request("GET", "/execution/health", auth=False, timeout=60) is not None
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, LocalRunnerError):
             return False
 
     def token(self) -> str:
@@ -248,7 +259,12 @@ class ApiClient:
         return self._request("PATCH", f"/api/v2{path}", body)
 
     def _request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        auth: bool = True,
+        timeout: float = 30,
     ) -> Any:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
@@ -256,7 +272,7 @@ class ApiClient:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")[:500]

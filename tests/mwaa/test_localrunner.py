@@ -1,7 +1,9 @@
-"""The local runner: MWAA's settings on loopback, the Docker path's script, and a real smoke run.
+"""The local runner: MWAA's settings on loopback, the Docker path's script, and real runs.
 
-The smoke run (about a minute here) starts api-server, scheduler, dag-processor and triggerer,
-triggers one country DAG through the REST API and checks that nothing it started is left running.
+The smoke run (about a minute here) starts MWAA's topology (Postgres, two Celery workers over SQS,
+api-server, scheduler, dag-processor, triggerer), triggers one country DAG through the REST API and
+checks that nothing it started is left running. The SIGTERM test serves the light topology (SQLite,
+LocalExecutor) and checks ``runner.json`` against the live processes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from dagforge.cli import main
+from dagforge.mwaa import runnerstate
 from dagforge.mwaa.localrunner import RunnerOptions, runner_env
 from dagforge.mwaa.smoke import trigger_chain
 from tests.conftest import REPO
@@ -149,6 +152,9 @@ def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: P
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("smoke run passed: who_split success, who_country_NA success")
+    for component in ("postgres", "celery-worker-1", "celery-worker-2", "scheduler", "api-server"):
+        assert re.search(rf"local-runner: {component} up: pid \d+", done.stderr), component
+    assert "concurrency 5 (mw1.small)" in done.stderr
     assert re.search(r"all \d+ DAGs parsed", done.stderr)
     assert "triggered who_split run" in done.stderr  # the country DAG's asset producer ran first
     assert _processes_using(home.resolve()) == []
@@ -171,6 +177,7 @@ def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
             str(home),
             "--project-dir",
             str(REPO),
+            "--light",
         ],
         cwd=tmp_path,
         text=True,
@@ -184,11 +191,17 @@ def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
             lines.append(line)
             if line.startswith("Ctrl-C"):
                 break
+        state = runnerstate.read(home)
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=90)
     assert any(line.startswith("Airflow UI and REST API: http://127.0.0.1:") for line in lines), (
         lines
     )
+    assert state["topology"] == "light"
+    pids = {name: entry["pid"] for name, entry in state["components"].items()}
+    assert set(pids) == {"local-s3", "api-server", "scheduler", "dag-processor", "triggerer"}
+    assert set(pids.values()) - {0} == set(pids.values())
     assert code == 130
     assert _processes_using(home.resolve()) == []
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Fault:
     status: int = 503
     times: int = 1
     hits: int = 0
+    hold: float = 0.0  # seconds to keep the client waiting before answering (a hung request)
 
 
 @dataclass
@@ -66,6 +68,7 @@ def _handler(proxy: Proxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             fault = proxy.fault_for(self.command, self.path)
             if fault is not None:
+                time.sleep(fault.hold)
                 code = _CODES.get(fault.status, "InternalError")
                 self._answer(
                     fault.status,
