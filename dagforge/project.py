@@ -14,8 +14,9 @@ from typing import Any
 
 from dagforge.expand import ExpandedDag, expand_document
 from dagforge.load import Document, load_file
+from dagforge.policy import Policy, load_policy
 from dagforge.problems import Problem, Report
-from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, DEFAULTS_NAMES
+from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, CONFIGS_ENV, DEFAULTS_NAMES
 from dagforge.validate import check_defaults, check_file, check_project
 
 
@@ -38,6 +39,7 @@ class ProjectResult:
     root: Path
     files: list[FileResult]
     report: Report
+    policy: Policy = field(default_factory=Policy)
 
     def dags(self) -> list[ExpandedDag]:
         """DAGs of every file without errors; a broken file never takes the others down."""
@@ -92,21 +94,32 @@ class DefaultsCache:
         return None
 
 
-def load_project(
-    paths: Sequence[Path],
-    root: Path | None = None,
-    *,
-    callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
-) -> ProjectResult:
-    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults
-    search.
+def project_root(paths: Sequence[Path]) -> Path:
+    """The configs folder ``paths`` belong to, wherever the command runs: the nearest folder
+    named ``dagfactory_configs`` (the loader's), else ``$DAGFORGE_CONFIGS_DIR`` when they are
+    inside it, else the folder given (or the file's own folder)."""
+    first = paths[0].resolve() if paths else Path.cwd()
+    start = first if first.is_dir() else first.parent
+    for folder in (start, *start.parents):
+        if folder.name == CONFIGS_DIR_NAME:
+            return folder
+    configured = os.environ.get(CONFIGS_ENV)
+    if configured and start.is_relative_to(Path(configured).resolve()):
+        return Path(configured).resolve()
+    return start
 
-    ``callable_packages`` are the only packages a ``python_callable`` may come from.
-    """
-    root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
+
+def load_project(
+    paths: Sequence[Path], root: Path | None = None, *, policy: Policy | None = None
+) -> ProjectResult:
+    """Load, check and expand every config file under ``paths``; ``root`` (default: the configs
+    folder they belong to, see :func:`project_root`) bounds the defaults search and holds the
+    policy (:mod:`dagforge.policy`) that says which code configs may name."""
+    root = (root or project_root(paths)).resolve()
+    policy = policy if policy is not None else load_policy(root)
     defaults = DefaultsCache(root)
     report = Report()
-    results = [_load_one(path, defaults, tuple(callable_packages)) for path in discover(paths)]
+    results = [_load_one(path, defaults, policy) for path in discover(paths)]
     for result in results:
         report.extend(result.problems)
     for doc in defaults.docs.values():
@@ -114,17 +127,17 @@ def load_project(
     report.extend(check_project(dag for result in results for dag in result.dags))
     report.files_checked = len(results)
     report.dags = sum(len(r.dags) for r in results)
-    return ProjectResult(root, results, report)
+    return ProjectResult(root, results, report, policy)
 
 
-def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) -> FileResult:
+def _load_one(path: Path, defaults: DefaultsCache, policy: Policy) -> FileResult:
     doc = load_file(path, display_name(path))
     if doc.data is None:
         return FileResult(path, doc, problems=list(doc.problems))
     layers = defaults.layers(path)
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     dags, expand_problems = expand_document(doc, layer_data)
-    problems = [*check_file(doc, dags, packages), *expand_problems, *_broken_layers(doc, layers)]
+    problems = [*check_file(doc, dags, policy), *expand_problems, *_broken_layers(doc, layers)]
     return FileResult(path, doc, dags, problems)
 
 

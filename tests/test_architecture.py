@@ -11,14 +11,16 @@ from dagforge.settings import PACKAGE_DIR
 from tests.conftest import REPO
 
 # What each part may import from dagforge (besides itself). The stages at the top come first.
-BASE = {"settings", "codes", "errors", "problems"}
-STAGES = BASE | {"load", "language", "expand", "checks", "validate", "project"}
+BASE = {"settings", "codes", "errors", "problems", "policy"}
+STAGES = BASE | {"envvars", "load", "language", "expand", "checks", "validate", "project"}
 ALLOWED = {
     "settings": set(),
     "codes": set(),
     "errors": {"problems"},
     "problems": {"codes"},
-    "load": BASE,
+    "policy": {"settings", "errors"},
+    "envvars": set(),
+    "load": BASE | {"envvars"},
     "language": BASE | {"load"},
     "expand": BASE | {"load", "language"},
     "checks": BASE | {"load", "language", "expand"},

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from dagforge.checks.schema_errors import json_type
+from dagforge.checks.schema_words import json_type
 from dagforge.expand import placeholders_in
 from dagforge.language.hints import did_you_mean
 from dagforge.load import Document, JsonPath

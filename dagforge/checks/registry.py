@@ -9,19 +9,22 @@ from collections.abc import Iterable
 
 from dagforge.checks.base import Check, DagCheck, FileCheck, FileContext
 from dagforge.checks.callables import check_callables
+from dagforge.checks.callbacks import check_callbacks
 from dagforge.checks.dag_ids import template_dag_ids
+from dagforge.checks.dag_keys import check_dag_keys
 from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
-from dagforge.checks.schedules import check_schedule_form
+from dagforge.checks.operators import check_operators
 from dagforge.checks.schema_errors import schema_problems
+from dagforge.checks.taskflow import check_taskflow
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
 
 
 def _schema(file: FileContext) -> list[Problem]:
-    return schema_problems(file.doc)
+    return schema_problems(file.doc, policy=file.policy)
 
 
 def _sections(file: FileContext) -> list[Problem]:
@@ -40,12 +43,24 @@ def _graph(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
     return check_graph(dag)
 
 
-def _schedules(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
-    return check_schedule_form(dag)
+def _dag_keys(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_dag_keys(dag)
+
+
+def _operators(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_operators(dag, file.policy)
 
 
 def _callables(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
-    return check_callables(file.doc, dag, file.packages)
+    return check_callables(file.doc, dag, file.policy)
+
+
+def _callbacks(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_callbacks(dag, file.policy)
+
+
+def _taskflow(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_taskflow(dag, file.policy)
 
 
 CHECKS: tuple[Check, ...] = (
@@ -55,6 +70,9 @@ CHECKS: tuple[Check, ...] = (
     FileCheck("operator-paths", _operator_paths),
     FileCheck("dag-ids", template_dag_ids),
     DagCheck("graph", _graph),
-    DagCheck("schedules", _schedules),
+    DagCheck("dag-keys", _dag_keys),
+    DagCheck("operators", _operators),
     DagCheck("callables", _callables),
+    DagCheck("callbacks", _callbacks),
+    DagCheck("taskflow", _taskflow),
 )

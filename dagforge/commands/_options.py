@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from dagforge.errors import UsageError
-from dagforge.settings import CONFIGS_DIR_NAME, DEFAULT_CALLABLE_PACKAGES
+from dagforge.settings import CONFIGS_DIR_NAME, POLICY_ENV, POLICY_FILE
 
 DEFAULT_PATH = Path(CONFIGS_DIR_NAME)
 
@@ -27,16 +27,17 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         help="top folder for defaults.yml lookup (default: the folder given, else the cwd)",
     )
     parser.add_argument(
-        "--callables-package",
-        action="append",
-        dest="packages",
-        metavar="PACKAGE",
-        help="a package callables may come from (repeatable; default: "
-        f"{', '.join(DEFAULT_CALLABLE_PACKAGES)})",
+        "--callables-package", action="append", dest="packages", help=argparse.SUPPRESS
     )
 
 
 def existing_paths(args: argparse.Namespace) -> list[Path]:
+    if getattr(args, "packages", None):
+        raise UsageError(
+            "--callables-package is gone: the packages configs may name are one project setting "
+            f"that the loader reads too: `callable_packages` in {CONFIGS_DIR_NAME}/{POLICY_FILE} "
+            f"or {POLICY_ENV['callable_packages']} (docs/config-language.md#the-code-policy)"
+        )
     paths: list[Path] = args.paths or [DEFAULT_PATH]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -8,7 +8,6 @@ import sys
 from dagforge.commands._options import add_paths, existing_paths
 from dagforge.expand import ExpandedDag
 from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DESCRIPTION = (
     "List the DAGs the configs define. Exit 1 when a file has problems (its DAGs are listed, "
@@ -26,11 +25,7 @@ def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    result = load_project(existing_paths(args), args.root)
     rows = [(dag, file.ok) for file in result.files for dag in file.dags]
     width = max((len(dag.dag_id) for dag, _ in rows), default=0)
     sys.stdout.write("".join(format_row(dag, width, ok) + "\n" for dag, ok in rows))

@@ -22,6 +22,7 @@ from dagforge.build import build_dags
 from dagforge.errors import ConfigError, ConfigsNotFoundError
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import SECTIONS
+from dagforge.policy import load_policy
 from dagforge.problems import Problem
 from dagforge.project import FileResult, load_project
 from dagforge.runtime import errordag, projectcache
@@ -94,7 +95,7 @@ def _load_one(target: MutableMapping[str, Any], configs: Path, dag_id: str) -> L
         or any(p.severity == "error" for p in located.problems)
     ):
         return None  # not found, or broken: the full load builds the error DAGs
-    built = build_dags([located.dag])
+    built = build_dags([located.dag], policy=load_policy(configs))
     target.update(built.dags)
     return LoadOutcome("task", built=list(built.dags)) if built.dags else None
 
@@ -103,7 +104,7 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
     material = projectcache.key_material(configs)
     clean = projectcache.load(material) if material else None
     if clean is not None:  # unchanged since a parse that found no problem at all
-        built = build_dags(clean, strict=strict_mode())
+        built = build_dags(clean, strict=strict_mode(), policy=load_policy(configs))
         target.update(built.dags)
         outcome = LoadOutcome("cache", built=sorted(built.dags))
         _add_build_failures(target, outcome, clean, built.failures)
@@ -118,14 +119,14 @@ def _load_all(target: MutableMapping[str, Any], configs: Path) -> LoadOutcome:
         )
     if strict_mode() and project.report.errors:
         raise ConfigError(project.report.errors)
-    built = build_dags(project.dags(), strict=strict_mode())
+    built = build_dags(project.dags(), strict=strict_mode(), policy=project.policy)
     target.update(built.dags)
     outcome.built = sorted(built.dags)
     for result in project.files:
         if not result.ok:
             _add_broken_file(target, outcome, result, result.path.relative_to(configs).as_posix())
     _add_build_failures(target, outcome, project.dags(), built.failures)
-    if material and not project.report.problems:
+    if material and not any(p.severity != "info" for p in project.report.problems):
         projectcache.store(material, project.dags())
     return outcome
 

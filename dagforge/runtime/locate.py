@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.envvars import expand_env
 from dagforge.expand import ExpandedDag, expand_document, substitute
 from dagforge.language.keys import SECTIONS
+from dagforge.language.typed import from_json_data, to_json_data
 from dagforge.load import Document, load_text
+from dagforge.policy import Policy, load_policy
 from dagforge.problems import Problem
 from dagforge.project import DefaultsCache, discover, display_name
 from dagforge.runtime import parsecache
@@ -33,6 +36,7 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
     has it.
     """
     defaults = DefaultsCache(configs)
+    policy = load_policy(configs)  # the same policy validate and the full load apply
     for path in discover([configs]):
         text = path.read_text(encoding="utf-8")
         if dag_id not in text and "templates:" not in text:
@@ -42,7 +46,7 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
         if reduced is not None:
             layers = defaults.layers(path)
             located = _expand_slice(
-                doc, reduced, dag_id, [d.data for d in layers if isinstance(d.data, dict)]
+                doc, reduced, dag_id, [d.data for d in layers if isinstance(d.data, dict)], policy
             )
             located.problems.extend(p for layer in layers for p in layer.problems)
             return located
@@ -51,14 +55,15 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
 
 def _load_cached(text: str, file: str) -> Document:
     """The file's data from the parse cache (no positions: a problem sends the loader to a full
-    load).
+    load). The key is the text with its ``$VARS`` expanded: the data depends on them.
     """
-    cached = parsecache.get(text)
+    key = expand_env(text).text
+    cached = parsecache.get(key)
     if cached is not None:
-        return Document(file, cached)
+        return Document(file, from_json_data(cached))
     doc = load_text(text, file)
-    if not doc.problems:
-        parsecache.put(text, doc.data)
+    if not any(p.severity == "error" for p in doc.problems):
+        parsecache.put(key, to_json_data(doc.data))
     return doc
 
 
@@ -90,10 +95,14 @@ def _matching_instance(template: Any, dag_id: str) -> dict[str, Any] | None:
 
 
 def _expand_slice(
-    doc: Document, reduced: dict[str, Any], dag_id: str, defaults: Sequence[dict[str, Any]]
+    doc: Document,
+    reduced: dict[str, Any],
+    dag_id: str,
+    defaults: Sequence[dict[str, Any]],
+    policy: Policy,
 ) -> Located:
     sliced = Document(doc.file, reduced, doc.values, doc.keys, doc.bool_traps, list(doc.problems))
     dags, expand_problems = expand_document(sliced, defaults)
-    problems = [*check_file(sliced, dags), *expand_problems]
+    problems = [*check_file(sliced, dags, policy), *expand_problems]
     match = next((d for d in dags if d.dag_id == dag_id), None)
     return Located(match, problems)

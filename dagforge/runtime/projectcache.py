@@ -18,19 +18,24 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dagforge.envvars import expand_env
 from dagforge.expand import ExpandedDag, Origin
+from dagforge.language.typed import from_json_data, to_json_data
+from dagforge.policy import Policy, load_policy
 from dagforge.runtime import parsecache
-from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, PACKAGE_DIR, SCHEMAS_DIR
+from dagforge.settings import CONFIG_SUFFIXES, PACKAGE_DIR, SCHEMAS_DIR
 
-_FORMAT = "dagforge-project-cache-1"
+_FORMAT = "dagforge-project-cache-2"
 
 
 @cache
-def fingerprint(packages: tuple[str, ...] = DEFAULT_CALLABLE_PACKAGES) -> str:
-    """A hash of every source file validation reads: dagforge, the schemas, the allowed packages."""
-    roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(packages)]
+def fingerprint(policy: Policy) -> str:
+    """A hash of every source file validation reads: dagforge, the schemas, the policy and the
+    code it allows (packages and callable files)."""
+    roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(policy.callable_packages)]
+    roots += [folder for folder in policy.callable_files if folder.is_dir()]
 
-    digest = hashlib.sha256(_FORMAT.encode())
+    digest = hashlib.sha256(_FORMAT.encode() + policy.fingerprint().encode())
     for root in roots:
         for path in sorted(
             p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()
@@ -51,10 +56,11 @@ def _package_dirs(packages: Iterable[str]) -> list[Path]:
 
 def key_material(configs: Path) -> str | None:
     """Everything the expanded DAGs of ``configs`` depend on, as one string (None if unreadable)."""
-    parts = [fingerprint()]
+    parts = [fingerprint(load_policy(configs))]
     try:
         for path in sorted(p for p in configs.rglob("*") if p.suffix in CONFIG_SUFFIXES):
-            parts.append(f"{path.relative_to(configs)}\0{path.read_text(encoding='utf-8')}")
+            text = expand_env(path.read_text(encoding="utf-8")).text  # the data depends on $VARS
+            parts.append(f"{path.relative_to(configs)}\0{text}")
     except (OSError, UnicodeDecodeError):
         return None
     return "\0\0".join(parts)
@@ -75,7 +81,7 @@ def _to_json(dag: ExpandedDag) -> dict[str, Any]:
     origin = dag.origin
     return {
         "dag_id": dag.dag_id,
-        "config": dag.config,
+        "config": to_json_data(dag.config),
         "origin": [
             origin.file,
             list(origin.path),
@@ -95,4 +101,4 @@ def _from_json(item: dict[str, Any]) -> ExpandedDag:
         tuple(template_path) if template_path is not None else None,
         template_line,
     )
-    return ExpandedDag(item["dag_id"], item["config"], origin)
+    return ExpandedDag(item["dag_id"], from_json_data(item["config"]), origin)

@@ -7,6 +7,7 @@ import pytest
 
 from dagforge.cli import main
 from dagforge.errors import ConfigError
+from dagforge.policy import Policy
 from dagforge.project import load_project
 from dagforge.tools.migrate import migrate_text
 from tests.conftest import CORPUS
@@ -30,7 +31,7 @@ def test_migrated_walkthrough_validates_clean(
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "process_s3_data.py").write_text(
-        "def process_s3_data(country: str) -> None:\n    pass\n"
+        "__all__ = ['process_s3_data']\n\n\ndef process_s3_data(country: str) -> None:\n    pass\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     config = tmp_path / "configs" / "who.yml"
@@ -38,7 +39,8 @@ def test_migrated_walkthrough_validates_clean(
     config.write_text(
         migrate_text(LEGACY.read_text(encoding="utf-8"), "who.yml", package="legacy_callables").text
     )
-    result = load_project([config.parent], callable_packages=["legacy_callables"])
+    policy = Policy(callable_packages=("legacy_callables",))
+    result = load_project([config.parent], policy=policy)
     assert result.report.problems == []
     assert len(result.dags()) == 7
     sys.modules.pop("legacy_callables.process_s3_data", None)

@@ -1,0 +1,282 @@
+"""Operators against their real signatures: any class the installed Airflow and providers import
+(the catalog, read from Airflow at dev time), or one of an allowed package (imported and read
+here). The common operators' arguments are checked by the schema already; here: the others'
+arguments, what every operator is given through ``expand``, ``partial`` and
+``variables_as_arguments``, and the ``default_args`` no task of the DAG takes."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from dagforge.checks.resolve import resolve
+from dagforge.checks.where import Finding
+from dagforge.expand import ExpandedDag
+from dagforge.language.dagfactory import (
+    CALLBACKS,
+    DEFAULT_ARGS_OWN,
+    FILE_SUFFIX,
+    LAMBDA_SUFFIX,
+    NAME_SUFFIX,
+    SENSOR_PAIRS,
+    TASK_SYSTEM,
+)
+from dagforge.language.hints import close_matches, did_you_mean
+from dagforge.language.removed import REMOVED_OPERATORS, removed_key
+from dagforge.language.schema import catalog, operator_aliases, registry
+from dagforge.language.walk import groups_of, tasks_of
+from dagforge.load import JsonPath
+from dagforge.policy import Policy
+
+_TASK_KEYS = frozenset({*TASK_SYSTEM, "task_id", "inlets", "outlets", "start_date", "end_date"})
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An operator class as a config sees it: its own arguments and the required ones."""
+
+    path: str
+    args: frozenset[str] = frozenset()
+    required: tuple[str, ...] = ()
+    python: bool = False
+    common: bool = False
+    problem: tuple[str, str, str] = field(default=("", "", ""))  # code, message, hint
+
+
+def lookup(path: str, policy: Policy) -> Operator:
+    """The operator ``path`` names (an Airflow 2 path: the class it resolves to)."""
+    target = operator_aliases().get(path, path)
+    spec = registry()["operators"].get(target)
+    common = spec is not None
+    spec = spec if spec is not None else catalog().get(target)
+    if spec is not None:
+        args = frozenset(spec["args"])
+        return Operator(path, args, tuple(spec["required"]), bool(spec.get("python")), common)
+    if policy.allows_callable(path):
+        return _custom(path, policy)
+    return Operator(path, problem=_unknown(path, policy))
+
+
+def _unknown(path: str, policy: Policy) -> tuple[str, str, str]:
+    if path in REMOVED_OPERATORS:
+        return (
+            "unknown-operator",
+            f"operator '{path}' was removed in Airflow 3",
+            (f"use {REMOVED_OPERATORS[path]}"),
+        )
+    if not path.startswith("airflow."):
+        return (
+            "callable-not-allowed",
+            f"operator '{path}' is outside the allowed packages",
+            (f"add its package to {policy.setting('callable_packages')}"),
+        )
+    name = path.rsplit(".", 1)[-1]
+    known = list(catalog())
+    same = [p for p in known if p.rsplit(".", 1)[-1] == name]
+    close = same[:1] or close_matches(path, known, n=1)
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else (
+            "its provider is not installed: add it to requirements (if MWAA ships it) and run "
+            "`python -m dagforge.language.schemagen.introspect`"
+        )
+    )
+    return (
+        "unknown-operator",
+        (f"operator '{path}' cannot be imported from the installed Airflow and providers"),
+        hint,
+    )
+
+
+@cache
+def _custom(path: str, policy: Policy) -> Operator:
+    found = resolve(path, policy, "operator")
+    if not found.ok:
+        return Operator(path, problem=(found.code, found.message, found.hint))
+    from airflow.sdk import BaseOperator  # an operator of the project's own: only here
+
+    from dagforge.language.schemagen.introspect import describe
+
+    if not (inspect.isclass(found.target) and issubclass(found.target, BaseOperator)):
+        why = f"'{path}' is not an operator class"
+        return Operator(path, problem=("unknown-operator", why, "it must subclass BaseOperator"))
+    spec = describe(found.target)
+    python = bool(spec.get("python"))
+    return Operator(path, frozenset(spec["args"]), tuple(spec["required"]), python)
+
+
+def base_args() -> frozenset[str]:
+    pairs = {f"{c}{s}" for c in CALLBACKS for s in (NAME_SUFFIX, FILE_SUFFIX)}
+    return frozenset({*registry()["base"], *pairs})
+
+
+def check_operators(dag: ExpandedDag, policy: Policy) -> list[Finding]:
+    findings: list[Finding] = []
+    taken: set[str] = {*base_args(), *registry()["decorator"]}
+    for _, path, task in tasks_of(dag.config):
+        written = task.get("operator")
+        if not isinstance(written, str) or "." not in written:
+            continue  # a TaskFlow task, or the schema has said
+        operator = lookup(written, policy)
+        if operator.problem[0]:
+            code, message, hint = operator.problem
+            findings.append(
+                Finding(dag=dag, cpath=(*path, "operator"), code=code, message=message, hint=hint)
+            )
+            continue
+        taken |= operator.args
+        findings.extend(_task_args(dag, path, task, operator))
+    if not any(f.cpath[-1:] == ("operator",) for f in findings):
+        findings.extend(_default_args(dag, taken))
+    return findings
+
+
+def _accepted(operator: Operator) -> set[str]:
+    extra = {f"python_callable{NAME_SUFFIX}", f"python_callable{FILE_SUFFIX}"}
+    for written in SENSOR_PAIRS.get(operator.path, {}):
+        extra |= {f"{written}{s}" for s in (NAME_SUFFIX, FILE_SUFFIX, LAMBDA_SUFFIX)}
+    pairs = {f"execution_date_fn{s}" for s in (NAME_SUFFIX, FILE_SUFFIX)}
+    return {*base_args(), *_TASK_KEYS, *operator.args, *extra, *pairs}
+
+
+def _task_args(
+    dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], operator: Operator
+) -> Iterator[Finding]:
+    accepted = _accepted(operator)
+    if not operator.common:  # the schema checks the common operators' keys
+        for key in task:
+            if key not in accepted:
+                yield Finding(
+                    dag=dag,
+                    cpath=(*path, key),
+                    code="unknown-key",
+                    message=f"unknown key '{key}' for {operator.path.rsplit('.', 1)[-1]}",
+                    hint=did_you_mean(str(key), operator.args | set(registry()["base"])),
+                    key=True,
+                )
+        yield from _required(dag, path, task, operator)
+    yield from _mapping(dag, path, task, operator)
+    for index, item in enumerate(_list(task.get("variables_as_arguments"))):
+        attribute = item.get("attribute") if isinstance(item, dict) else None
+        if isinstance(attribute, str) and attribute not in {*operator.args, *registry()["base"]}:
+            yield Finding(
+                dag=dag,
+                cpath=(*path, "variables_as_arguments", index, "attribute"),
+                code="unknown-key",
+                message=f"'{attribute}' is no argument of {operator.path.rsplit('.', 1)[-1]}: "
+                "Airflow refuses the task when the Variable is set",
+                hint=did_you_mean(attribute, operator.args),
+            )
+
+
+def _required(
+    dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], operator: Operator
+) -> Iterator[Finding]:
+    given = {
+        *task,
+        *_dict(dag.config.get("default_args")),
+        *_dict(task.get("partial")),
+        *_dict(task.get("expand")),
+    }
+    if operator.python and f"python_callable{NAME_SUFFIX}" in task:
+        given.add("python_callable")
+    for name in operator.required:
+        if name not in given:
+            yield Finding(
+                dag=dag,
+                cpath=path,
+                code="missing-key",
+                message=f"missing required key '{name}' for {operator.path.rsplit('.', 1)[-1]}",
+                hint=f"add '{name}: ...' here",
+                key=True,
+            )
+
+
+def _mapping(
+    dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], operator: Operator
+) -> Iterator[Finding]:
+    expand, partial = task.get("expand"), task.get("partial")
+    if partial is not None and expand is None:
+        yield _mapping_finding(
+            dag,
+            (*path, "partial"),
+            "an operator task with `partial:` but no `expand:` fails in dag-factory 1.1",
+            "add `expand:`, or move the arguments out of `partial:`",
+        )
+    for key in _dict(expand):
+        if key not in operator.args and key not in registry()["base"]:
+            yield _mapping_finding(
+                dag,
+                (*path, "expand", key),
+                f"'{key}' is no argument of {operator.path.rsplit('.', 1)[-1]}: it cannot be "
+                "mapped",
+                did_you_mean(key, operator.args),
+            )
+    last = list(_dict(partial))[-1:]  # dag-factory checks only the last key (is_partial_duplicated)
+    if expand is not None and last and task.get(last[0]) is not None:
+        yield _mapping_finding(
+            dag,
+            (*path, "partial", last[0]),
+            f"'{last[0]}' is given both in `partial:` and on the task: dag-factory 1.1 refuses it",
+            "keep it in one place",
+        )
+
+
+def _mapping_finding(dag: ExpandedDag, cpath: JsonPath, message: str, hint: str) -> Finding:
+    return Finding(dag=dag, cpath=cpath, code="task-mapping", message=message, hint=hint)
+
+
+def _default_args(dag: ExpandedDag, taken: set[str]) -> Iterator[Finding]:
+    places: list[tuple[JsonPath, Any]] = [(("default_args",), dag.config.get("default_args"))]
+    places += [((*p, "default_args"), g.get("default_args")) for _, p, g in groups_of(dag.config)]
+    dag_keys = set(registry()["dag"])
+    for path, written in places:
+        default_args = _dict(written)
+        for key in default_args:
+            if key in taken or key in DEFAULT_ARGS_OWN or key in ("inlets", "outlets"):
+                continue
+            removed = removed_key(key, default_args[key], default_args)
+            if removed:
+                yield Finding(
+                    dag=dag,
+                    cpath=(*path, key),
+                    code="removed-key",
+                    message=f"'{key}' is {removed[0]}",
+                    hint=removed[1],
+                    key=True,
+                )
+            elif key in dag_keys:
+                message = (
+                    f"'{key}' under default_args has no effect: no task of this DAG takes "
+                    f"it ('{key}' is a DAG key)"
+                )
+                yield Finding(
+                    dag=dag,
+                    cpath=(*path, key),
+                    code="ignored-key",
+                    message=message,
+                    hint=f"move '{key}' out of default_args, to the DAG itself",
+                    key=True,
+                    severity="warning",
+                )
+            else:
+                yield Finding(
+                    dag=dag,
+                    cpath=(*path, key),
+                    code="unknown-key",
+                    message=f"unknown key '{key}' in default_args: no task of this DAG takes it",
+                    hint=did_you_mean(key, taken),
+                    key=True,
+                )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
