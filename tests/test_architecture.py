@@ -30,7 +30,7 @@ ALLOWED = {
     "runtime": STAGES | {"build"},
     "loader": {"runtime"},
     "reporters": BASE,
-    "tools": STAGES,
+    "tools": STAGES | {"build"},  # tools.compare builds with dagforge beside plain dag-factory
     "mwaa": STAGES | {"build", "runtime", "demo.s3local", "demo.sampledata", "demo.seed"},
     "demo": STAGES | {"mwaa.localairflow"},
     "commands": STAGES | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands"},

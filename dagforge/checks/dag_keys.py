@@ -39,6 +39,7 @@ def check_dag_keys(dag: ExpandedDag) -> list[Finding]:
         *_zones(dag, config),
         *_dates(dag, config),
         *_free_dates(dag, (), config),
+        *_conditions_in_objects(dag, (), config),
     ]
 
 
@@ -208,3 +209,28 @@ def _free_dates(dag: ExpandedDag, path: JsonPath, value: Any) -> Iterator[Findin
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _free_dates(dag, (*path, index), item)
+
+
+def _conditions_in_objects(dag: ExpandedDag, path: JsonPath, value: Any) -> Iterator[Finding]:
+    """dag-factory builds a ``__type__`` object before it folds ``__and__``/``__or__``: such a
+    condition among the object's arguments reaches the class as a raw mapping."""
+    if isinstance(value, Mapping):
+        typed = "__type__" in value
+        for key, item in value.items():
+            items = item if key == "__args__" and isinstance(item, list) else [item]
+            for index, part in enumerate(items):
+                where = (*path, key, index) if key == "__args__" else (*path, key)
+                if typed and isinstance(part, Mapping) and {"__and__", "__or__"} & set(part):
+                    yield Finding(
+                        dag=dag,
+                        cpath=where,
+                        code="invalid-value",
+                        message=f"dag-factory 1.1 builds {value['__type__']} before it combines "
+                        "__and__/__or__, so the class gets the raw mapping and fails",
+                        hint="pass one object here (e.g. one airflow.sdk.Asset), or the "
+                        "condition outside the object",
+                    )
+            yield from _conditions_in_objects(dag, (*path, key), item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _conditions_in_objects(dag, (*path, index), item)

@@ -227,7 +227,7 @@ def _mapping(
 
 
 def _mapping_finding(dag: ExpandedDag, cpath: JsonPath, message: str, hint: str) -> Finding:
-    return Finding(dag=dag, cpath=cpath, code="task-mapping", message=message, hint=hint)
+    return Finding(dag=dag, cpath=cpath, code="task-mapping", message=message, hint=hint, key=True)
 
 
 def _default_args(dag: ExpandedDag, taken: set[str]) -> Iterator[Finding]:

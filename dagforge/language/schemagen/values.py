@@ -110,7 +110,11 @@ def value_defs() -> dict[str, Schema]:
                 "additionalProperties": ref("value"),
                 "x-dagforge-code": "invalid-callback",
             },
-            "else": ref("callable"),
+            "else": {
+                "pattern": patterns.DOTTED,
+                "x-dagforge-code": "invalid-callable",
+                "description": "A function in an allowed package.",
+            },
         },
         "function": {
             "not": {},
@@ -185,7 +189,7 @@ def schedule_defs() -> dict[str, Schema]:
                     "items": {
                         "type": "object",
                         "x-dagforge-code": "schedule-form",
-                        "if": {"required": ["__type__"]},
+                        "if": {"type": "object", "required": ["__type__"]},
                         "then": ref("typed"),
                         "else": ref("assetCondition"),
                     },
