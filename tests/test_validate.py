@@ -246,3 +246,18 @@ def test_a_value_inherited_from_the_default_block_is_reported_once_at_its_line(
     assert [(p.code, p.line, p.severity) for p in problems] == [("schedule-form", 2, "error")]
     assert "on Airflow 2 only" in problems[0].message
     assert problems[0].hint == 'for Airflow 3 write `schedule: ["s3://b/k"]`'
+
+
+def test_validate_finds_the_loaders_defaults_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configs folder (named dagfactory_configs) bounds the defaults.yml layers, as it does
+    for the loader: not the folder validate happens to run in."""
+    configs = tmp_path / "repo" / "dagfactory_configs"
+    (configs / "team").mkdir(parents=True)
+    (configs / "defaults.yml").write_text("max_active_runs: 3\n")
+    (configs / "team" / "dags.yml").write_text("my_dag:\n" + TASK)
+    for cwd in (tmp_path, configs / "team", tmp_path / "repo"):
+        monkeypatch.chdir(cwd)
+        [dag] = load_project([configs / "team" / "dags.yml"]).dags()
+        assert dag.config["max_active_runs"] == 3

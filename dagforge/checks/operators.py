@@ -73,8 +73,22 @@ def _unknown(path: str, policy: Policy) -> tuple[str, str, str]:
             f"operator '{path}' is outside the allowed packages",
             (f"add its package to {policy.setting('callable_packages')}"),
         )
-    name = path.rsplit(".", 1)[-1]
+    parts = path.split(".")
+    provider = _provider(parts)
     known = list(catalog())
+    if provider and not any(p.startswith(f"airflow.providers.{provider}.") for p in known):
+        package = "apache-airflow-providers-" + provider.replace(".", "-")
+        message = f"operator '{path}' comes from {package}, which is not installed"
+        return (
+            "unknown-operator",
+            message,
+            (
+                f"add {package} to the requirements if MWAA ships it (MWAA 3.3.1 ships amazon, "
+                "http, common-sql, postgres, smtp, ...; not cncf-kubernetes), then run `python -m "
+                "dagforge.language.schemagen.introspect`"
+            ),
+        )
+    name = parts[-1]
     same = [p for p in known if p.rsplit(".", 1)[-1] == name]
     close = same[:1] or close_matches(path, known, n=1)
     hint = (
@@ -90,6 +104,14 @@ def _unknown(path: str, policy: Policy) -> tuple[str, str, str]:
         (f"operator '{path}' cannot be imported from the installed Airflow and providers"),
         hint,
     )
+
+
+def _provider(parts: list[str]) -> str:
+    """``cncf.kubernetes`` of ``airflow.providers.cncf.kubernetes.operators.pod.X``."""
+    if parts[:2] != ["airflow", "providers"]:
+        return ""
+    kinds = [i for i, part in enumerate(parts) if part in ("operators", "sensors", "transfers")]
+    return ".".join(parts[2 : kinds[0]]) if kinds else ""
 
 
 @cache

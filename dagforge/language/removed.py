@@ -97,9 +97,10 @@ def yaml_scalar(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def callable_path(siblings: Mapping[str, Any]) -> str | None:
-    """``callables.<module>.<name>`` for a 0.x python_callable_file + python_callable_name pair."""
-    file, name = siblings.get("python_callable_file"), siblings.get("python_callable_name")
+def callable_path(siblings: Mapping[str, Any], key: str = "python_callable") -> str | None:
+    """``callables.<module>.<name>`` for a ``<key>_file`` + ``<key>_name`` pair (dag-factory's
+    file-based callables, e.g. python_callable_file with python_callable_name)."""
+    file, name = siblings.get(f"{key}_file"), siblings.get(f"{key}_name")
     if not isinstance(file, str) or not isinstance(name, str):
         return None
     module = PurePosixPath(file).with_suffix("")

@@ -68,7 +68,7 @@ def test_key_covers_configs_and_the_code_validation_depends_on(
     before = projectcache.key_material(configs)
     (configs / "defaults.yml").write_text("default_args: {owner: someone}\n")
     with_defaults = projectcache.key_material(configs)
-    monkeypatch.setattr(projectcache, "fingerprint", lambda: "other code")
+    monkeypatch.setattr(projectcache, "fingerprint", lambda policy: "other code")
     assert len({before, with_defaults, projectcache.key_material(configs)}) == 3
 
 
