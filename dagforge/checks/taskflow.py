@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dagforge.checks.callables import CONTEXT_KEYS
-from dagforge.checks.operators import base_args
+from dagforge.checks.operator_lookup import base_args
 from dagforge.checks.resolve import resolve, resolve_file
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
