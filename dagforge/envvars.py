@@ -45,28 +45,35 @@ class Expansion:
     source: str
     text: str
     substitutions: list[Substitution] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _lines: list[int] = field(default_factory=list, repr=False)
 
-    def original(self, index: int) -> tuple[int, int]:
+    def __post_init__(self) -> None:
+        self._starts = [s.new_start for s in self.substitutions]
+        if self.substitutions:  # offsets where each line of the original text starts
+            self._lines = [0, *(i + 1 for i, c in enumerate(self.source) if c == "\n")]
+
+    def original(self, index: int) -> tuple[int, int] | None:
         """(line, column), 1-based, in the text as written of offset ``index`` of the expanded
-        text (inside a replaced value: the ``$`` that produced it)."""
+        text (inside a replaced value: the ``$`` that produced it); None when nothing was
+        replaced (the expanded text's own positions hold)."""
+        if not self.substitutions:
+            return None
         offset = index
-        if self.substitutions:
-            starts = [s.new_start for s in self.substitutions]
-            found = bisect.bisect_right(starts, index) - 1
-            if found >= 0:
-                sub = self.substitutions[found]
-                width = len(sub.value) if sub.value is not None else sub.end - sub.start
-                inside = index < sub.new_start + width
-                offset = sub.start if inside else sub.end + (index - sub.new_start - width)
-        line = self.source.count("\n", 0, offset)
-        return line + 1, offset - (self.source.rfind("\n", 0, offset) + 1) + 1
+        found = bisect.bisect_right(self._starts, index) - 1
+        if found >= 0:
+            sub = self.substitutions[found]
+            width = len(sub.value) if sub.value is not None else sub.end - sub.start
+            inside = index < sub.new_start + width
+            offset = sub.start if inside else sub.end + (index - sub.new_start - width)
+        line = bisect.bisect_right(self._lines, offset) - 1
+        return line + 1, offset - self._lines[line] + 1
 
     def findings(self, start: int, end: int, path: tuple[str | int, ...]) -> Iterator[Finding]:
         """A word for each ``$VAR`` written inside the value at ``start:end`` of the expanded
         text: its value here, or that it is not set here."""
-        starts = [s.new_start for s in self.substitutions]
-        first = bisect.bisect_left(starts, start)
-        for sub in self.substitutions[first : bisect.bisect_left(starts, end)]:
+        first = bisect.bisect_left(self._starts, start)
+        for sub in self.substitutions[first : bisect.bisect_left(self._starts, end)]:
             yield from _finding(path, sub)
 
 

@@ -158,7 +158,8 @@ def _syntax_problem(
     file: str, text: str, exc: yaml.MarkedYAMLError, expansion: Expansion
 ) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, column = expansion.original(mark.index) if mark else (1, 1)
+    moved = expansion.original(mark.index) if mark else None
+    line, column = moved or ((mark.line + 1, mark.column + 1) if mark else (1, 1))
     message = " ".join(part for part in (exc.context, exc.problem) if part)
     source_lines = text.splitlines()
     at_line = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
@@ -193,8 +194,8 @@ class _Builder:
         self.found: list[Finding] = []
 
     def _mark(self, mark: yaml.Mark) -> Mark:
-        line, column = self.expansion.original(mark.index)
-        return Mark(line, column)
+        moved = self.expansion.original(mark.index)
+        return Mark(*moved) if moved else Mark(mark.line + 1, mark.column + 1)
 
     def env_problems(self) -> list[Problem]:
         """What the ``$VARS`` written inside values became (a word each: set, or not set here)."""

@@ -152,11 +152,16 @@ def _finding(dag: ExpandedDag, cpath: JsonPath, found: Resolved) -> Finding:
 
 
 def _callable(target: Any) -> bool:
+    return callable(target) and signature_of(target) is not None
+
+
+@cache
+def signature_of(target: Any) -> inspect.Signature | None:
+    """The signature of a function configs name (read once: thousands of DAGs name the same)."""
     try:
-        inspect.signature(target)
+        return inspect.signature(target)
     except (TypeError, ValueError):
-        return False
-    return callable(target)
+        return None
 
 
 def _argument_findings(
@@ -165,8 +170,7 @@ def _argument_findings(
     if any(arg in _dict(task.get(k)) for k in ("expand", "partial") for arg in _OP_ARGS):
         return  # mapped arguments: their values come at run time
     names = tuple(_kwargs(task))
-    signature = inspect.signature(target)
-    for where, message, hint in argument_problems(dotted, signature, len(_args(task)), names):
+    for where, message, hint in argument_problems(dotted, target, len(_args(task)), names):
         yield Finding(
             dag=dag,
             cpath=(*path, *where),
@@ -214,9 +218,13 @@ def _kwargs(task: Mapping[str, Any]) -> dict[str, Any]:
 
 @cache  # thousands of instances of one template call one function with the same argument names
 def argument_problems(
-    dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
+    dotted: str, target: Any, arg_count: int, kwargs: tuple[str, ...]
 ) -> tuple[ArgumentProblem, ...]:
-    """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
+    """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature of
+    ``target`` (keyed by the function itself: hashing a signature costs more than checking it)."""
+    signature = signature_of(target)
+    if signature is None:
+        return ()
     return tuple(_argument_problems(dotted, signature, arg_count, kwargs))
 
 

@@ -32,6 +32,8 @@ _DAG_RESOLVED = (*DAG_CALLBACKS, "on_execute_callback")
 
 def check_callbacks(dag: ExpandedDag, policy: Policy) -> list[Finding]:
     config = dag.config
+    if not _names_callbacks(config):  # most DAGs name none
+        return []
     places: list[tuple[JsonPath, Any, tuple[str, ...]]] = [
         ((), config, _DAG_RESOLVED),
         (("default_args",), config.get("default_args"), CALLBACKS),
@@ -46,6 +48,12 @@ def check_callbacks(dag: ExpandedDag, policy: Policy) -> list[Finding]:
         if isinstance(conf, Mapping):
             findings.extend(_callbacks_of(dag, path, conf, keys, policy))
     return findings
+
+
+def _names_callbacks(config: Mapping[str, Any]) -> bool:
+    groups = [g.get("default_args") for _, _, g in groups_of(config)]
+    confs = [config, config.get("default_args"), *groups, *(t for _, _, t in tasks_of(config))]
+    return any("_callback" in key for conf in confs if isinstance(conf, Mapping) for key in conf)
 
 
 def _callbacks_of(

@@ -24,7 +24,7 @@ from dagforge.language.dagfactory import (
 from dagforge.language.keys import DATE_KEYS
 from dagforge.language.schema import registry
 from dagforge.language.walk import tasks_of
-from dagforge.load import JsonPath, Timestamp
+from dagforge.load import JsonPath
 
 _PAIRS = {f"{key}{suffix}" for key in FILE_PAIRS_DAG for suffix in (NAME_SUFFIX, FILE_SUFFIX)}
 _OFFSET = re.compile(r"\d[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$")
@@ -38,8 +38,6 @@ def check_dag_keys(dag: ExpandedDag) -> list[Finding]:
         *_paths(dag, config),
         *_zones(dag, config),
         *_dates(dag, config),
-        *_free_dates(dag, (), config),
-        *_conditions_in_objects(dag, (), config),
     ]
 
 
@@ -187,50 +185,3 @@ def _dates(dag: ExpandedDag, config: Mapping[str, Any]) -> Iterator[Finding]:
                 hint="write the local time and set `timezone:`",
                 severity="warning",
             )
-
-
-_DATE_PLACES = frozenset(DATE_KEYS)
-
-
-def _free_dates(dag: ExpandedDag, path: JsonPath, value: Any) -> Iterator[Finding]:
-    """Unquoted dates anywhere but in a date key: dag-factory passes a ``date`` object there."""
-    if isinstance(value, Timestamp) and (not path or path[-1] not in _DATE_PLACES):
-        yield Finding(
-            dag=dag,
-            cpath=path,
-            code="yaml-date",
-            message=f"{value} is read as a date (YAML), not as text: dag-factory passes a "
-            "datetime.date here",
-            hint=f'quote it if you mean text: "{value}"',
-        )
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _free_dates(dag, (*path, key), item)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _free_dates(dag, (*path, index), item)
-
-
-def _conditions_in_objects(dag: ExpandedDag, path: JsonPath, value: Any) -> Iterator[Finding]:
-    """dag-factory builds a ``__type__`` object before it folds ``__and__``/``__or__``: such a
-    condition among the object's arguments reaches the class as a raw mapping."""
-    if isinstance(value, Mapping):
-        typed = "__type__" in value
-        for key, item in value.items():
-            items = item if key == "__args__" and isinstance(item, list) else [item]
-            for index, part in enumerate(items):
-                where = (*path, key, index) if key == "__args__" else (*path, key)
-                if typed and isinstance(part, Mapping) and {"__and__", "__or__"} & set(part):
-                    yield Finding(
-                        dag=dag,
-                        cpath=where,
-                        code="invalid-value",
-                        message=f"dag-factory 1.1 builds {value['__type__']} before it combines "
-                        "__and__/__or__, so the class gets the raw mapping and fails",
-                        hint="pass one object here (e.g. one airflow.sdk.Asset), or the "
-                        "condition outside the object",
-                    )
-            yield from _conditions_in_objects(dag, (*path, key), item)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _conditions_in_objects(dag, (*path, index), item)

@@ -28,6 +28,7 @@ class Operator:
     problem: tuple[str, str, str] = field(default=("", "", ""))  # code, message, hint
 
 
+@cache
 def lookup(path: str, policy: Policy) -> Operator:
     """The operator ``path`` names (an Airflow 2 path: the class it resolves to)."""
     target = operator_aliases().get(path, path)
@@ -113,6 +114,7 @@ def _custom(path: str, policy: Policy) -> Operator:
     return Operator(path, frozenset(spec["args"]), tuple(spec["required"]), python)
 
 
+@cache
 def base_args() -> frozenset[str]:
     pairs = {f"{c}{s}" for c in CALLBACKS for s in (NAME_SUFFIX, FILE_SUFFIX)}
     return frozenset({*registry()["base"], *pairs})

@@ -7,6 +7,7 @@ arguments, what every operator is given through ``expand``, ``partial`` and
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from dagforge.checks.operator_lookup import Operator, base_args, lookup
@@ -32,7 +33,7 @@ _TASK_KEYS = frozenset({*TASK_SYSTEM, "task_id", "inlets", "outlets", "start_dat
 
 def check_operators(dag: ExpandedDag, policy: Policy) -> list[Finding]:
     findings: list[Finding] = []
-    taken: set[str] = {*base_args(), *registry()["decorator"]}
+    taken: set[str] = set(_taken())
     for _, path, task in tasks_of(dag.config):
         written = task.get("operator")
         if not isinstance(written, str) or "." not in written:
@@ -49,6 +50,12 @@ def check_operators(dag: ExpandedDag, policy: Policy) -> list[Finding]:
     if not any(f.cpath[-1:] == ("operator",) for f in findings):
         findings.extend(_default_args(dag, taken))
     return findings
+
+
+@cache
+def _taken() -> frozenset[str]:
+    """What any task takes: BaseOperator's and TaskFlow's arguments (and callback pairs)."""
+    return frozenset({*base_args(), *registry()["decorator"]})
 
 
 def _accepted(operator: Operator) -> set[str]:

@@ -18,6 +18,7 @@ from dagforge.checks.instances import check_instances
 from dagforge.checks.operators import check_operators
 from dagforge.checks.schema_errors import schema_problems
 from dagforge.checks.taskflow import check_taskflow
+from dagforge.checks.values import check_values
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
@@ -33,6 +34,10 @@ def _sections(file: FileContext) -> list[Problem]:
 
 def _instances(file: FileContext) -> list[Problem]:
     return check_instances(file.doc)
+
+
+def _values(file: FileContext) -> list[Problem]:
+    return check_values(file.doc)
 
 
 def _operator_paths(file: FileContext) -> list[Problem]:
@@ -69,6 +74,7 @@ CHECKS: tuple[Check, ...] = (
     FileCheck("instances", _instances),
     FileCheck("operator-paths", _operator_paths),
     FileCheck("dag-ids", template_dag_ids),
+    FileCheck("values", _values),
     DagCheck("graph", _graph),
     DagCheck("dag-keys", _dag_keys),
     DagCheck("operators", _operators),

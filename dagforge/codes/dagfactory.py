@@ -26,7 +26,7 @@ DAGFACTORY_CODES = (
     Code(
         "yaml-date",
         "an unquoted date in a free value: dag-factory passes a `date`, not text",
-        "dag-keys",
+        "values",
         "`op_kwargs: {day: 2024-03-01}`",
         '`quote it for text: "2024-03-01"`',
         severity="warning",

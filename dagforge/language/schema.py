@@ -77,6 +77,7 @@ def catalog() -> dict[str, Any]:
     return data
 
 
+@cache
 def operator_aliases() -> dict[str, str]:
     """Airflow 2 operator import paths → the Airflow 3 path of the same operator."""
     return dict(registry()["aliases"])
