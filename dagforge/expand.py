@@ -145,22 +145,39 @@ def expand_document(
 def _precedence_problems(
     doc: Document, defaults: Defaults, dags: Sequence[ExpandedDag]
 ) -> Iterator[Problem]:
-    """A DAG key in both defaults.yml and the default: block: the docs and the code disagree."""
+    """A DAG key of the default: block that defaults.yml overrides in some DAG: dag-factory's
+    code and its docs (the block wins) would build that DAG differently."""
     block = _dict(_dict(doc.data).get("default"))
-    for key, value in block.items():
-        if key == "default_args" or key not in defaults.dag_level:
-            continue
-        theirs = defaults.dag_level[key]
-        if theirs != value and any(dag.config.get(key) == theirs for dag in dags):
+    shared = [key for key in block if key != "default_args" and key in defaults.dag_level]
+    if not shared:
+        return
+    documented = merge_layers([defaults.dag_level, block])
+    owns = list(_own_configs(_dict(doc.data)))
+    for key in shared:
+        built = [defaults.apply(own).get(key) for own in owns]
+        as_documented = [merge_layers([documented, own]).get(key) for own in owns]
+        if built != as_documented:
             yield doc.problem(
                 ("default", key),
                 code="defaults-precedence",
-                message=f"'{key}' here is overridden by defaults.yml ({theirs!r}): dag-factory "
-                "1.1 applies defaults.yml's DAG-level keys over the default: block, although its "
-                "docs say the block wins",
+                message=f"'{key}' here is overridden by defaults.yml "
+                f"({defaults.dag_level[key]!r}): dag-factory 1.1 applies defaults.yml's DAG-level "
+                "keys over the default: block, although its docs say the block wins",
                 hint=f"set '{key}' in one of the two places, or in each DAG",
                 key=True,
             )
+
+
+def _own_configs(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Each DAG's own keys: a plain entry, or a template body with an instance's overrides."""
+    for dag_id, entry in data.items():
+        if dag_id not in SECTIONS and isinstance(entry, dict):
+            yield entry
+    for template in _dict(data.get("templates")).values():
+        if isinstance(template, dict):
+            for instance in _list(template.get("instances")):
+                overrides = _dict(instance.get("dag")) if isinstance(instance, dict) else {}
+                yield deep_merge(_dict(template.get("dag")), overrides)
 
 
 def _expand_template(

@@ -134,11 +134,28 @@ def _load_one(path: Path, defaults: DefaultsCache, policy: Policy) -> FileResult
     doc = load_file(path, display_name(path))
     if doc.data is None:
         return FileResult(path, doc, problems=list(doc.problems))
+    if datasets_file(doc.data):
+        note = doc.problem(
+            ("datasets",),
+            code="datasets-file",
+            message="a dag-factory datasets file (names to URIs, read by `file:` references): "
+            "it defines no DAG",
+            key=True,
+        )
+        return FileResult(path, doc, problems=[*doc.problems, note])
     layers = defaults.layers(path)
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     dags, expand_problems = expand_document(doc, layer_data)
     problems = [*check_file(doc, dags, policy), *expand_problems, *_broken_layers(doc, layers)]
     return FileResult(path, doc, dags, problems)
+
+
+def datasets_file(data: Any) -> bool:
+    """``datasets: [{name: ..., uri: ...}, ...]`` alone: what dag-factory's ``file:`` reads."""
+    items = data.get("datasets") if isinstance(data, dict) and len(data) == 1 else None
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and {"name", "uri"} <= set(item) for item in items
+    )
 
 
 def _broken_layers(doc: Document, layers: Sequence[Document]) -> list[Problem]:

@@ -69,18 +69,16 @@ def _accepted(operator: Operator) -> set[str]:
 def _task_args(
     dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], operator: Operator
 ) -> Iterator[Finding]:
-    accepted = _accepted(operator)
     if not operator.common:  # the schema checks the common operators' keys
-        for key in task:
-            if key not in accepted:
-                yield Finding(
-                    dag=dag,
-                    cpath=(*path, key),
-                    code="unknown-key",
-                    message=f"unknown key '{key}' for {operator.path.rsplit('.', 1)[-1]}",
-                    hint=did_you_mean(str(key), operator.args | set(registry()["base"])),
-                    key=True,
-                )
+        name = operator.path.rsplit(".", 1)[-1]
+        yield from unknown_keys(
+            dag,
+            path,
+            task,
+            _accepted(operator),
+            f"for {name}",
+            [*operator.args, *registry()["base"]],
+        )
         yield from _required(dag, path, task, operator)
     yield from _mapping(dag, path, task, operator)
     for index, item in enumerate(_list(task.get("variables_as_arguments"))):
@@ -93,6 +91,27 @@ def _task_args(
                 message=f"'{attribute}' is no argument of {operator.path.rsplit('.', 1)[-1]}: "
                 "Airflow refuses the task when the Variable is set",
                 hint=did_you_mean(attribute, operator.args),
+            )
+
+
+def unknown_keys(
+    dag: ExpandedDag,
+    path: JsonPath,
+    task: Mapping[str, Any],
+    accepted: set[str] | frozenset[str],
+    what: str,
+    choices: list[str],
+) -> Iterator[Finding]:
+    """A task key its operator (or its TaskFlow function) does not take, with the close match."""
+    for key in task:
+        if key not in accepted:
+            yield Finding(
+                dag=dag,
+                cpath=(*path, key),
+                code="unknown-key",
+                message=f"unknown key '{key}' {what}",
+                hint=did_you_mean(str(key), choices),
+                key=True,
             )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from dagforge.checks.callables import CONTEXT_KEYS
 from dagforge.checks.operator_lookup import base_args
+from dagforge.checks.operators import unknown_keys
 from dagforge.checks.resolve import resolve, resolve_file
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
@@ -156,17 +157,8 @@ def _task_arguments(
     dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], parameters: list[str]
 ) -> Iterator[Finding]:
     accepted = {*_OWN, *base_args(), *registry()["decorator"], *parameters}
-    for key in task:
-        if key not in accepted:
-            yield Finding(
-                dag=dag,
-                cpath=(*path, key),
-                code="unknown-key",
-                message=f"'{key}' is neither a parameter of the task's function nor a task "
-                "argument",
-                hint=did_you_mean(str(key), [*parameters, *registry()["base"]]),
-                key=True,
-            )
+    what = "(neither a parameter of the task's function nor an argument of the task)"
+    yield from unknown_keys(dag, path, task, accepted, what, [*parameters, *registry()["base"]])
 
 
 def _reference(

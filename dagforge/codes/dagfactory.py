@@ -73,6 +73,13 @@ DAGFACTORY_CODES = (
         severity="warning",
     ),
     Code(
+        "datasets-file",
+        "a dag-factory datasets file among the configs (`datasets: [{name, uri}]`): no DAG",
+        "project",
+        "`datasets: [{name: raw, uri: s3://b/raw}]`",
+        severity="info",
+    ),
+    Code(
         "schedule-form",
         "a schedule dag-factory 1.1 cannot build on Airflow 3",
         "schema",

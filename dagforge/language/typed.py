@@ -28,14 +28,30 @@ def construct(value: Any, allows: Callable[[str], bool]) -> Any:
     return flatten(cast(value, allows))
 
 
+def _each(value: Any, convert: Callable[[Any], Any]) -> Any:
+    """``value`` with ``convert`` applied to its items, copied only where something changed (a
+    loader builds thousands of configs: most of a config needs nothing)."""
+    changed: Any = None
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        new = convert(item)
+        if new is not item:
+            if changed is None:
+                changed = dict(value) if isinstance(value, dict) else list(value)
+            changed[key] = new
+    return value if changed is None else changed
+
+
 def cast(value: Any, allows: Callable[[str], bool]) -> Any:
     """Every ``__type__`` mapping built (when ``allows`` its class), every YAML date a date."""
     if isinstance(value, Timestamp):
         return value.value()
     if isinstance(value, list):
-        return [cast(item, allows) for item in value]
+        return _each(value, lambda item: cast(item, allows))
     if not isinstance(value, dict):
         return value
+    if "__type__" not in value and "__args__" not in value:
+        return _each(value, lambda item: cast(item, allows))
     if value.get("__type__") == TYPED_LIST and "items" in value:
         return [cast(item, allows) for item in value["items"]]
     fields = {k: cast(v, allows) for k, v in value.items() if k not in ("__type__", "__args__")}
@@ -53,7 +69,7 @@ def flatten(value: Any) -> Any:
     """``{__and__: [a, b]}`` → ``a & b`` (text ``(a & b)`` when the items cannot be combined),
     ``{__or__: ...}`` likewise, ``{__join__: [a, b]}`` → the text ``ab``."""
     if isinstance(value, list):
-        return [flatten(item) for item in value]
+        return _each(value, flatten)
     if not isinstance(value, dict):
         return value
     for key, symbol in (("__and__", "&"), ("__or__", "|")):
@@ -65,7 +81,7 @@ def flatten(value: Any) -> Any:
                 return f"({f' {symbol} '.join(str(item) for item in items)})"
     if "__join__" in value:
         return "".join(str(flatten(item)) for item in value["__join__"])
-    return {key: flatten(item) for key, item in value.items()}
+    return _each(value, flatten)
 
 
 def _operation(symbol: str) -> Callable[[Any, Any], Any]:

@@ -58,8 +58,11 @@ def _codes(problems: list[Any], severity: str) -> list[str]:
 
 @pytest.mark.parametrize("path", configs(BUILDS), ids=lambda p: p.stem)
 def test_what_dag_factory_builds_dagforge_accepts_and_builds_the_same(path: Path) -> None:
-    assert header(path)["dag-factory"] == ["builds"]
     result = compare_file(path, BUILDS)
+    if result.verdict == "datasets":  # the file `file:` references read: no DAG, no header
+        assert header(path)["dag-factory"] == []
+        return
+    assert header(path)["dag-factory"] == ["builds"]
     assert result.dagfactory_error == ""
     assert _codes(result.problems, "error") == []
     assert result.verdict == "same", result.differences
@@ -116,7 +119,8 @@ def test_the_loader_builds_every_dag_as_plain_dag_factory_does(
     assert outcome.broken == {}
     theirs: dict[str, Any] = {}
     for path in configs(BUILDS):
-        theirs.update(plain_dagfactory(path, BUILDS))
+        if header(path)["dag-factory"]:  # not the datasets file
+            theirs.update(plain_dagfactory(path, BUILDS))
     assert sorted(target) == sorted(theirs)
     assert differences(theirs, target) == []
 
