@@ -64,6 +64,7 @@ class Document:
     keys: dict[JsonPath, Mark] = field(default_factory=dict)
     bool_traps: dict[JsonPath, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    encoded: bool = False  # data read back from a JSON cache, its dates not decoded yet
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
         """Where ``path`` stands; the key's position if ``key``, else the nearest known ancestor."""

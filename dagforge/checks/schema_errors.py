@@ -280,8 +280,10 @@ def _value(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
 
 def _message(error: ValidationError, code: str) -> str:
     if error.validator == "pattern":
-        form = _FORMS.get(code, "the form this key takes")
-        return f"{error.instance!r} is not {form}"
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        described = str(schema.get("description", "")).rstrip(".")
+        form = _FORMS.get(code) or (f"of this form: {described}" if described else "")
+        return f"{error.instance!r} is not {form or 'of the form this key takes'}"
     if error.validator == "minimum":
         return (
             f"{error.instance!r} is too small: the least this key takes is {error.validator_value}"

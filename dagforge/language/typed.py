@@ -91,6 +91,18 @@ def _operation(symbol: str) -> Callable[[Any, Any], Any]:
 _TIMESTAMP_KEY = "__dagforge_timestamp__"
 
 
+def has_timestamps(value: Any) -> bool:
+    """Whether ``value`` holds a :class:`Timestamp` anywhere (a cache records it, so reading
+    back a config without dates costs no walk)."""
+    if isinstance(value, Timestamp):
+        return True
+    if isinstance(value, dict):
+        return any(has_timestamps(item) for item in value.values())
+    if isinstance(value, list):
+        return any(has_timestamps(item) for item in value)
+    return False
+
+
 def to_json_data(value: Any) -> Any:
     """``value`` for a JSON cache: a :class:`Timestamp` is kept apart from plain text."""
     if isinstance(value, Timestamp):

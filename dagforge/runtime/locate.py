@@ -43,6 +43,7 @@ def find_dag(configs: Path, dag_id: str) -> Located | None:
             continue
         doc = _load_cached(text, display_name(path))
         reduced = _slice(doc.data, dag_id)
+        reduced = from_json_data(reduced) if doc.encoded else reduced
         if reduced is not None:
             layers = defaults.layers(path)
             located = _expand_slice(
@@ -59,8 +60,10 @@ def _load_cached(text: str, file: str) -> Document:
     """
     key = expand_env(text).text
     cached = parsecache.get(key)
-    if cached is not None:
-        return Document(file, from_json_data(cached))
+    if cached is not None:  # dates come back as {"__dagforge_timestamp__": ...}: decoded per slice
+        doc = Document(file, cached)
+        doc.encoded = True
+        return doc
     doc = load_text(text, file)
     if not any(p.severity == "error" for p in doc.problems):
         parsecache.put(key, to_json_data(doc.data))

@@ -20,7 +20,7 @@ from typing import Any
 
 from dagforge.envvars import expand_env
 from dagforge.expand import ExpandedDag, Origin
-from dagforge.language.typed import from_json_data, to_json_data
+from dagforge.language.typed import from_json_data, has_timestamps, to_json_data
 from dagforge.policy import Policy, load_policy
 from dagforge.runtime import parsecache
 from dagforge.settings import CONFIG_SUFFIXES, PACKAGE_DIR, SCHEMAS_DIR
@@ -79,9 +79,11 @@ def store(material: str, dags: Sequence[ExpandedDag]) -> None:
 
 def _to_json(dag: ExpandedDag) -> dict[str, Any]:
     origin = dag.origin
+    dates = has_timestamps(dag.config)
     return {
         "dag_id": dag.dag_id,
-        "config": to_json_data(dag.config),
+        "config": to_json_data(dag.config) if dates else dag.config,
+        "dates": dates,
         "origin": [
             origin.file,
             list(origin.path),
@@ -101,4 +103,5 @@ def _from_json(item: dict[str, Any]) -> ExpandedDag:
         tuple(template_path) if template_path is not None else None,
         template_line,
     )
-    return ExpandedDag(item["dag_id"], from_json_data(item["config"]), origin)
+    config = from_json_data(item["config"]) if item.get("dates") else item["config"]
+    return ExpandedDag(item["dag_id"], config, origin)

@@ -9,6 +9,7 @@ when it finds no error, builds it as the loader does. The verdicts:
   fields, edges, timetable, default_args, params, tags, ...) and its callbacks; only ``doc_md``
   differs by design (dagforge never dumps the config into the docs);
 - ``refused``: dag-factory cannot build it and dagforge reports an error;
+- ``templates``: a file with dagforge templates, which plain dag-factory does not read;
 - ``datasets``: a dag-factory datasets file (names to URIs for ``file:``), no DAG of its own;
 - ``differs``, ``rejected`` (dagforge refuses what dag-factory builds) and ``accepted`` (dagforge
   accepts what dag-factory cannot build) are failures.
@@ -33,7 +34,7 @@ from dagforge.problems import Problem
 from dagforge.project import datasets_file, load_project, project_root
 from dagforge.settings import disable_telemetry
 
-VERDICTS_OK = ("same", "refused", "datasets")
+VERDICTS_OK = ("same", "refused", "datasets", "templates")
 _VOLATILE = frozenset({"fileloc", "relative_fileloc", "doc_md", "_processor_dags_folder"})
 
 
@@ -103,8 +104,12 @@ def dagforge_dags(path: Path, root: Path) -> tuple[list[Problem], dict[str, Any]
 def compare_file(path: Path, root: Path | None = None) -> Comparison:
     root = (root or project_root([path])).resolve()
     result = Comparison(path)
-    if datasets_file(load_file(path).data):  # read by `file:` references, no DAG of its own
+    data = load_file(path).data
+    if datasets_file(data):  # read by `file:` references, no DAG of its own
         result.verdict = "datasets"
+        return result
+    if isinstance(data, dict) and "templates" in data:  # dagforge's own language: no counterpart
+        result.verdict = "templates"
         return result
     try:
         theirs = plain_dagfactory(path.resolve(), root)
