@@ -119,7 +119,10 @@ class Defaults:
         return cls(merged, dag_level)
 
     def apply(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        return _defaults_below({**self.dag_level, **entry}, self.block)
+        own = {**self.dag_level, **entry}
+        if own.get("task_groups") == {}:  # dag-factory's doc_md dump deletes an empty one before
+            del own["task_groups"]  # it merges: the default block's groups (a list too) apply
+        return _defaults_below(own, self.block)
 
 
 def expand_document(

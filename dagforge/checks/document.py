@@ -43,6 +43,23 @@ def _aliases() -> dict[str, str]:
     return {**operator_aliases(), **DECORATOR_ALIASES}
 
 
+def top_level_task_groups(doc: Document) -> list[Problem]:
+    """dag-factory skips a top-level ``task_groups:`` (no DAG, no groups anywhere): say so."""
+    if "task_groups" not in doc.data:
+        return []
+    return [
+        doc.problem(
+            ("task_groups",),
+            code="ignored-key",
+            message="a top-level task_groups is ignored: dag-factory reads it as neither a DAG "
+            "nor groups of any DAG",
+            hint="move it under default: (every DAG of the file) or under a DAG",
+            key=True,
+            severity="warning",
+        )
+    ]
+
+
 def misspelled_sections(doc: Document) -> list[Problem]:
     """``defualt:`` or ``template:`` read as a DAG id: say what it is close to instead of "tasks
     missing".

@@ -12,7 +12,11 @@ from dagforge.checks.callables import check_callables
 from dagforge.checks.callbacks import check_callbacks
 from dagforge.checks.dag_ids import template_dag_ids
 from dagforge.checks.dag_keys import check_dag_keys
-from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
+from dagforge.checks.document import (
+    deprecated_operator_paths,
+    misspelled_sections,
+    top_level_task_groups,
+)
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
 from dagforge.checks.operators import check_operators
@@ -29,7 +33,9 @@ def _schema(file: FileContext) -> list[Problem]:
 
 
 def _sections(file: FileContext) -> list[Problem]:
-    return misspelled_sections(file.doc) if isinstance(file.doc.data, dict) else []
+    if not isinstance(file.doc.data, dict):
+        return []
+    return [*misspelled_sections(file.doc), *top_level_task_groups(file.doc)]
 
 
 def _instances(file: FileContext) -> list[Problem]:

@@ -4,8 +4,8 @@ the arguments that name callables.
 
 from __future__ import annotations
 
-# Top-level keys of a config file that are not dag_ids.
-SECTIONS = ("default", "templates")
+# Top-level keys of a config file that are not dag_ids (dag-factory too skips "task_groups").
+SECTIONS = ("default", "templates", "task_groups")
 # Keys whose value is a duration (``5m``) at DAG, default_args or task level.
 DURATION_KEYS = ("retry_delay", "max_retry_delay", "execution_timeout", "dagrun_timeout")
 # Keys whose value is a date (``2024-03-01``).

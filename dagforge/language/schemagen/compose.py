@@ -174,6 +174,10 @@ def compose(registry: Schema) -> Schema:
                 "additionalProperties": ref("template"),
                 "description": "Pipeline templates: one DAG per instance.",
             },
+            "task_groups": {
+                "description": "Ignored by dag-factory at the top of a file (it is no DAG): put "
+                "task groups under `default:` or a DAG.",
+            },
         },
         "additionalProperties": ref("dag"),
         "$defs": {
