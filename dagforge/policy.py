@@ -69,7 +69,10 @@ class Policy:
 
     def allows_file(self, path: str) -> bool:
         """Whether the Python file ``path`` lies inside one of the callable file folders."""
-        resolved = Path(path).resolve()
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, ValueError):  # not a path at all (an embedded NUL, say)
+            return False
         return any(resolved.is_relative_to(folder) for folder in self.callable_files)
 
     def setting(self, key: str) -> str:

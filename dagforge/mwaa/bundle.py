@@ -24,6 +24,7 @@ import ast
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,7 @@ from dagforge.settings import (
     CONFIG_SUFFIXES,
     CONFIGS_DIR_NAME,
     OFFLINE_ENV,
+    POLICY_ENV,
     POLICY_FILE,
     STRICT_ENV,
 )
@@ -232,10 +234,11 @@ def requirements_file(project: Path, airflow_version: str) -> Path:
 
 
 def startup_script() -> str:
-    """MWAA runs this in every component before Airflow starts."""
-    exports = "".join(
-        f"export {key}={value}\n" for key, value in {**OFFLINE_ENV, **DAGFORGE_SETTINGS}.items()
-    )
+    """MWAA runs this in every component before Airflow starts. A code policy set through the
+    environment where the bundle is built goes with it: the loader on MWAA reads the same."""
+    policy = {name: os.environ[name] for name in POLICY_ENV.values() if name in os.environ}
+    settings = {**OFFLINE_ENV, **DAGFORGE_SETTINGS, **policy}
+    exports = "".join(f"export {key}={shlex.quote(value)}\n" for key, value in settings.items())
     return (
         "#!/usr/bin/env bash\n# Written by 'dagforge bundle'. MWAA sources this before every "
         "scheduler, worker and web server\n# start: dag-factory must not call out (MWAA private "
