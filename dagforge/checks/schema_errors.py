@@ -26,7 +26,7 @@ from dagforge.checks.schema_words import (
 from dagforge.language.hints import did_you_mean
 from dagforge.language.patterns import ID_CHARACTERS
 from dagforge.language.removed import removed_key
-from dagforge.language.schema import validator
+from dagforge.language.schema import load_schema, validator
 from dagforge.language.values import format_duration
 from dagforge.load import Document, JsonPath
 from dagforge.policy import Policy
@@ -137,7 +137,9 @@ def translate(
         "maxLength",
     ):
         yield bad_id(doc, path, error, code)
-    elif code == "missing-key" and error.validator == "anyOf":
+    elif error.validator == "anyOf" and all(
+        isinstance(option, dict) and set(option) == {"required"} for option in error.validator_value
+    ):
         yield missing_alternatives(doc, path, error)
     elif code == "invalid-callable" and error.validator == "not":
         yield doc.problem(
@@ -156,7 +158,7 @@ def translate(
             hint="use letters, digits, '_', '.' and '-' only (at most 250)",
             key=True,
         )
-    elif error.validator == "additionalProperties":
+    elif error.validator in ("additionalProperties", "unevaluatedProperties"):
         yield from _unknown_keys(doc, path, error)
     elif error.validator == "required":
         yield _missing(doc, path, error)
@@ -175,7 +177,11 @@ def _code(error: ValidationError, fallback: str) -> str:
 
 def _unknown_keys(doc: Document, path: JsonPath, error: ValidationError) -> Iterator[Problem]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):  # keys a composed definition takes from its parts
+        name = part.get("$ref", "").rsplit("/", 1)[-1] if isinstance(part, dict) else ""
+        allowed |= set(load_schema()["$defs"].get(name, {}).get("properties", {}))
     for key in (k for k in instance if k not in allowed):
         if key == "python_callable_name" and "python_callable_file" in instance:
             continue  # one 0.x pair, one problem: the hint for the file key covers both

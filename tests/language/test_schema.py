@@ -33,7 +33,9 @@ def test_schema_is_valid_2020_12_and_closed_at_dag_and_task_level() -> None:
     assert defs["dag"]["additionalProperties"] is False
     common = [name for name in defs if name.startswith("task.") and "title" in defs[name]]
     assert len(common) >= 15
-    assert all(defs[name]["additionalProperties"] is False for name in common)
+    # closed together with taskBase (every task's keys), which they compose
+    assert all(defs[name]["unevaluatedProperties"] is False for name in common)
+    assert all(defs[name]["allOf"] == [{"$ref": "#/$defs/taskBase"}] for name in common)
     # any other operator's task is open here and checked against the operator catalog
     assert defs["task.other"]["additionalProperties"] == {"$ref": "#/$defs/value"}
 

@@ -122,9 +122,16 @@ def operator_task(registry: Schema, path: str, spec: Schema) -> Schema:
     own = {k: arg_schema(v) for k, v in spec["args"].items()}
     if "execution_delta" in own:  # dag-factory reads it with its relative-time parser only
         own["execution_delta"] = RELATIVE_DELTA
-    properties = {**base_properties(registry), **own, **sensor_pairs(path), "operator": {}}
+    properties = {**own, **sensor_pairs(path), "operator": {}}
     required = list(spec["required"])
-    schema: Schema = {"type": "object", "title": path, "additionalProperties": False}
+    # Every task's keys come from taskBase; unevaluatedProperties closes the two together (a
+    # copy of taskBase's keys in each operator would triple the schema every parse reads).
+    schema: Schema = {
+        "type": "object",
+        "title": path,
+        "allOf": [ref("taskBase")],
+        "unevaluatedProperties": False,
+    }
     if spec.get("python"):
         properties.update(file_pairs(("python_callable",)))
         required = [r for r in required if r != "python_callable"]
@@ -132,7 +139,6 @@ def operator_task(registry: Schema, path: str, spec: Schema) -> Schema:
             {"required": ["python_callable"]},
             {"required": ["python_callable_name", "python_callable_file"]},
         ]
-        schema["x-dagforge-code"] = "missing-key"
     return {
         **schema,
         "properties": dict(sorted(properties.items())),
@@ -175,6 +181,7 @@ def operator_defs(registry: Schema) -> dict[str, Schema]:
             "properties": {"operator": ref("operator")},
             "allOf": [*branches, {"if": other, "then": ref("task.other")}],
         },
+        "taskBase": {"properties": base_properties(registry)},
         "task.other": {
             "type": "object",
             "properties": {**base_properties(registry), **file_pairs(("python_callable",))},
