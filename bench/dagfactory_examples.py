@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 HELPERS = ("sample", "print_hello", "customized", "hacker_news", "pypi_stats", "expand_tasks")
@@ -86,9 +87,11 @@ def main() -> int:
         os.environ["CONFIG_ROOT_DIR"] = str(work / "dev" / "dags")
         os.environ["PWD"] = str(work)
         sys.path.insert(0, str(work / "dev" / "dags"))
-        from dagforge.tools.compare import compare_file  # after sys.path: imports Airflow
+        with warnings.catch_warnings():  # Airflow's import-time deprecations: not what we measure
+            warnings.simplefilter("ignore")
+            from dagforge.tools.compare import compare_file  # after sys.path: imports Airflow
 
-        results = [compare_file(path, root) for path, root in configs]
+            results = [compare_file(path, root) for path, root in configs]
     verdicts = [r.verdict for r in results]
     built = verdicts.count("same") + verdicts.count("differs") + verdicts.count("rejected")
     failing = verdicts.count("refused") + verdicts.count("accepted")
