@@ -168,10 +168,12 @@ def _callbacks(owner: Any, names: Sequence[str]) -> dict[str, Any]:
     return {name: callable_name(getattr(owner, name, None)) for name in names}
 
 
+_TASK_FUNCTIONS = ("python_callable", "execution_date_fn", "response_check", "success", "failure")
+
+
 def _task_callables(task: Any) -> dict[str, Any]:
-    found = _callbacks(task, _TASK_CALLBACKS)
-    found["python_callable"] = callable_name(getattr(task, "python_callable", None))
-    return found
+    """A task's callbacks and the functions dag-factory resolves into its arguments."""
+    return _callbacks(task, (*_TASK_CALLBACKS, *_TASK_FUNCTIONS))
 
 
 def _callbacks_of_mapping(mapping: Any) -> dict[str, Any]:
