@@ -21,8 +21,7 @@ from typing import Any
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import DATE_KEYS, DURATION_KEYS
 from dagforge.language.typed import construct
-from dagforge.language.values import parse_date, parse_duration
-from dagforge.language.walk import map_groups, map_tasks
+from dagforge.language.values import convert_levels, parse_date, parse_duration
 from dagforge.policy import Policy
 from dagforge.settings import disable_telemetry
 
@@ -34,13 +33,7 @@ def to_dagfactory(config: dict[str, Any], policy: Policy | None = None) -> dict[
     (``retry_delay: 5m``, a task's ``start_date: 2024-03-01``). DAG dates stay as written:
     dag-factory reads them itself, in the DAG's ``timezone``."""
     policy = policy if policy is not None else Policy()
-    friendly = _durations(config)
-    if isinstance(friendly.get("default_args"), dict):
-        friendly["default_args"] = _durations(friendly["default_args"])
-    if "tasks" in friendly:
-        friendly["tasks"] = map_tasks(friendly, _task_values)
-    if "task_groups" in friendly:
-        friendly["task_groups"] = map_groups(friendly, _group_values)
+    friendly = convert_levels(config, _durations, task=_task_values)
     result: dict[str, Any] = construct(friendly, policy.allows_type)
     result.setdefault("task_groups", {})
     return result
@@ -52,13 +45,6 @@ def _durations(mapping: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(converted.get(key), str):
             converted[key] = parse_duration(converted[key])
     return converted
-
-
-def _group_values(group: Mapping[str, Any]) -> dict[str, Any]:
-    default_args = group.get("default_args")
-    if not isinstance(default_args, dict):
-        return dict(group)
-    return {**group, "default_args": _task_values(default_args)}
 
 
 def _task_values(task: Mapping[str, Any]) -> dict[str, Any]:

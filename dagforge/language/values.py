@@ -76,25 +76,26 @@ def format_duration(seconds: int | float) -> str:
     return "".join(parts) or "0s"
 
 
+Convert = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
 def convert_levels(
-    config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]
+    config: Mapping[str, Any], convert: Convert, task: Convert | None = None
 ) -> dict[str, Any]:
-    """Apply ``convert`` to the places friendly values live: the DAG, its default_args, each task
-    group's default_args, each task.
+    """Apply ``convert`` to the places friendly values live: the DAG and its default_args; and
+    ``task`` (default: ``convert``) to each task and each task group's default_args.
     """
     result = convert(config)
     if isinstance(result.get("default_args"), dict):
         result["default_args"] = convert(result["default_args"])
     if "tasks" in result:
-        result["tasks"] = map_tasks(result, convert)
+        result["tasks"] = map_tasks(result, task or convert)
     if "task_groups" in result:
-        result["task_groups"] = map_groups(result, _default_args_of(convert))
+        result["task_groups"] = map_groups(result, _default_args_of(task or convert))
     return result
 
 
-def _default_args_of(
-    convert: Callable[[Mapping[str, Any]], dict[str, Any]],
-) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+def _default_args_of(convert: Convert) -> Convert:
     def group(conf: Mapping[str, Any]) -> dict[str, Any]:
         default_args = conf.get("default_args")
         if not isinstance(default_args, dict):
