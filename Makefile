@@ -148,6 +148,14 @@ validate: install ## dagforge validate dagfactory_configs/: every problem, with 
 bench-validate: install ## validate time for 4,000 template instances (goal: under 1 s)
 	@$(BIN)/python bench/validate.py
 
+# dag-factory 1.1's own example configs through plain dag-factory and dagforge (README's count).
+DAGFACTORY ?=
+.PHONY: bench-dagfactory
+
+bench-dagfactory: install ## dag-factory 1.1.0's examples through both tools (DAGFACTORY=checkout of v1.1.0)
+	@test -n "$(DAGFACTORY)" || { echo "set DAGFACTORY=path/to/dag-factory checkout at v1.1.0"; exit 2; }
+	@$(BIN)/python bench/dagfactory_examples.py --source $(DAGFACTORY)
+
 # The S3 callables (docs/callables.md).
 .PHONY: bench-s3
 

@@ -22,32 +22,40 @@ from dagforge import secrets
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import DATE_KEYS, DURATION_KEYS
 from dagforge.language.typed import construct
-from dagforge.language.values import (
-    convert_levels,
-    parse_date,
-    parse_duration,
-)
+from dagforge.language.values import convert_levels, parse_date, parse_duration
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 from dagforge.settings import disable_telemetry
 
 
-def to_dagfactory(config: dict[str, Any]) -> dict[str, Any]:
-    """Turn friendly values and allow-listed ``__type__`` mappings into the Python objects
-    dag-factory passes to Airflow (it casts ``__type__`` only when it reads YAML files itself, never
-    a config dict)."""
-    result = convert_levels(construct(config), _convert)
+def to_dagfactory(config: dict[str, Any], policy: Policy | None = None) -> dict[str, Any]:
+    """The config as dag-factory's YAML loader would have handed it to ``DagBuilder``: YAML dates
+    as dates, ``__type__`` objects built (only what the policy allows), ``__and__``/``__or__``/
+    ``__join__`` folded; plus dagforge's friendly values where dag-factory has no meaning for them
+    (``retry_delay: 5m``, a task's ``start_date: 2024-03-01``). DAG dates stay as written:
+    dag-factory reads them itself, in the DAG's ``timezone``."""
+    policy = policy if policy is not None else Policy()
+    friendly = convert_levels(config, _durations, task=_task_values)
+    result: dict[str, Any] = construct(friendly, policy.allows_type)
     result.setdefault("task_groups", {})
     return result
 
 
-def _convert(mapping: Mapping[str, Any]) -> dict[str, Any]:
+def _durations(mapping: Mapping[str, Any]) -> dict[str, Any]:
     converted = dict(mapping)
     for key in DURATION_KEYS:
         if isinstance(converted.get(key), str):
             converted[key] = parse_duration(converted[key])
+    return converted
+
+
+def _task_values(task: Mapping[str, Any]) -> dict[str, Any]:
+    """A task's durations, and its dates: dag-factory passes those to the operator as written,
+    which Airflow refuses; dagforge reads them as it documents (UTC unless an offset is given)."""
+    converted = _durations(task)
     for key in DATE_KEYS:
         if isinstance(converted.get(key), str):
-            converted[key] = parse_date(converted[key])
+            converted[key] = parse_date(str(converted[key]))
     return converted
 
 
@@ -118,13 +126,13 @@ def portable_schedule(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def prepare(dag: ExpandedDag) -> dict[str, Any]:
+def prepare(dag: ExpandedDag, policy: Policy | None = None) -> dict[str, Any]:
     """The config dag-factory receives: friendly values converted, allow-listed objects built.
 
     This is dagforge's own work on a validated config: if it fails, that is a bug in dagforge (or
     a config that validation should have refused), never something to blame on dag-factory.
     """
-    return portable_schedule(to_dagfactory(dag.config))
+    return portable_schedule(to_dagfactory(dag.config, policy))
 
 
 def build_prepared(dag: ExpandedDag, config: dict[str, Any]) -> Any:
@@ -138,9 +146,9 @@ def build_prepared(dag: ExpandedDag, config: dict[str, Any]) -> Any:
     return built
 
 
-def build_one(dag: ExpandedDag) -> Any:
+def build_one(dag: ExpandedDag, policy: Policy | None = None) -> Any:
     """One Airflow DAG from one expanded config."""
-    return build_prepared(dag, prepare(dag))
+    return build_prepared(dag, prepare(dag, policy))
 
 
 @dataclass
@@ -150,18 +158,23 @@ class BuildOutcome:
 
 
 def build_dags(
-    dags: Iterable[ExpandedDag], *, strict: bool = False, isolate: bool = False
+    dags: Iterable[ExpandedDag],
+    *,
+    strict: bool = False,
+    isolate: bool = False,
+    policy: Policy | None = None,
 ) -> BuildOutcome:
     """Build every DAG; one dag-factory or Airflow refuses is recorded as ``build-failed`` (or,
     with ``strict``, raised) and never hides the others. Preparing a config is dagforge's own work:
     a failure there is a bug, raised unless ``isolate`` (the loader) makes it ``internal-error``.
+    ``policy``: the project's (which ``__type__`` classes may be built).
     """
     outcome = BuildOutcome()
     disable_telemetry()
     with _memoized_airflow_config():
         for dag in dags:
             try:
-                config = prepare(dag)
+                config = prepare(dag, policy)
             except Exception as exc:
                 if not isolate:
                     raise

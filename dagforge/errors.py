@@ -73,6 +73,14 @@ class UnsafeTypeError(DagforgeError):
         super().__init__(f"__type__ '{target}' is not allow-listed; dagforge will not import it")
 
 
+class PolicyError(DagforgeError):
+    """The project's policy file (dagforge.toml) cannot be read or holds something unknown."""
+
+    def __init__(self, path: Path | None, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
 class StaleFilesError(DagforgeError):
     """A generated file differs from what its generator produces now."""
 

@@ -1,8 +1,16 @@
 """Expand templates × instances into plain dag-factory DAG configs, merging the defaults layers.
 
-Layers, weakest first: project ``defaults.yml`` files (outermost folder first) → the file's
-``default:`` block → the template's ``dag:`` body → the instance's ``dag:`` overrides (or, for a
-plain entry, the entry itself). Dicts merge deeply; lists and scalars are replaced.
+The layers merge exactly as dag-factory 1.1's code merges them (``_DagFactory.build_dags`` and
+``DagBuilder.get_dag_params``), so dagforge and dag-factory build the same DAG from the same files:
+
+- the DAG itself (a plain entry, or a template's ``dag:`` body deep-merged with the instance's
+  ``dag:`` overrides) wins;
+- then ``defaults.yml``'s DAG-level keys (nearest file wins; ``tags`` of all of them are joined),
+  which replace a key of the file's ``default:`` block whole: dag-factory's docs say the
+  ``default:`` block wins, its code does not (dagforge warns where the two disagree);
+- then the file's ``default:`` block, merged into the DAG's mappings key by key;
+- ``default_args``: the DAG's, then the ``default:`` block's, then ``defaults.yml``'s (nearest
+  first), as the docs say. Lists and scalars are replaced, never merged.
 """
 
 from __future__ import annotations
@@ -74,24 +82,105 @@ def merge_layers(layers: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _defaults_below(config: Mapping[str, Any], default: Mapping[str, Any]) -> dict[str, Any]:
+    """dag-factory's ``merge_configs(config, default)`` without mutating either: ``config``
+    wins, mappings present in both merge key by key, and ``config``'s key order comes first."""
+    result = dict(config)
+    for key, value in default.items():
+        if key not in result:
+            result[key] = value
+        elif isinstance(result[key], Mapping) and isinstance(value, Mapping):
+            result[key] = _defaults_below(result[key], value)
+    return result
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The defaults one file's DAGs get: its ``default:`` block (with ``defaults.yml``'s
+    default_args below its own) and ``defaults.yml``'s DAG-level keys."""
+
+    block: dict[str, Any]
+    dag_level: dict[str, Any]
+
+    @classmethod
+    def of(cls, layers: Sequence[Mapping[str, Any]], block: Mapping[str, Any]) -> Defaults:
+        """``layers``: the defaults.yml files, farthest first; ``block``: the default: block."""
+        default_args: dict[str, Any] = {}
+        dag_level: dict[str, Any] = {}
+        for layer in [*layers]:
+            default_args.update(_dict(layer.get("default_args")))
+            for key, value in layer.items():
+                if key == "tags":
+                    value = sorted(set(_list(dag_level.get("tags")) + _list(value)), key=str)
+                if key != "default_args":
+                    dag_level[key] = value
+        default_args.update(_dict(block.get("default_args")))
+        merged = {**block, "default_args": default_args} if default_args else dict(block)
+        return cls(merged, dag_level)
+
+    def apply(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        own = {**self.dag_level, **entry}
+        if own.get("task_groups") == {}:  # dag-factory's doc_md dump deletes an empty one before
+            del own["task_groups"]  # it merges: the default block's groups (a list too) apply
+        return _defaults_below(own, self.block)
+
+
 def expand_document(
     doc: Document, project_defaults: Sequence[Mapping[str, Any]]
 ) -> tuple[list[ExpandedDag], list[Problem]]:
     """All DAGs one loaded file describes, plus the problems met while expanding it."""
     data = _dict(doc.data)
-    base = [*project_defaults, _dict(data.get("default"))]
+    defaults = Defaults.of(project_defaults, _dict(data.get("default")))
     dags: list[ExpandedDag] = []
     problems: list[Problem] = []
     for dag_id, entry in data.items():
         if dag_id not in SECTIONS and isinstance(entry, dict):
             origin = Origin(doc.file, (dag_id,), doc.mark((dag_id,), key=True).line)
-            dags.append(ExpandedDag(dag_id, merge_layers([*base, entry]), origin))
+            dags.append(ExpandedDag(dag_id, defaults.apply(entry), origin))
     for name, template in _dict(data.get("templates")).items():
         if isinstance(template, dict):
-            found, errors = _expand_template(doc, ("templates", name), template, base)
+            found, errors = _expand_template(doc, ("templates", name), template, defaults)
             dags.extend(found)
             problems.extend(errors)
-    return dags, problems
+    return dags, [*problems, *_precedence_problems(doc, defaults, dags)]
+
+
+def _precedence_problems(
+    doc: Document, defaults: Defaults, dags: Sequence[ExpandedDag]
+) -> Iterator[Problem]:
+    """A DAG key of the default: block that defaults.yml overrides in some DAG: dag-factory's
+    code and its docs (the block wins) would build that DAG differently."""
+    block = _dict(_dict(doc.data).get("default"))
+    shared = [key for key in block if key != "default_args" and key in defaults.dag_level]
+    if not shared:
+        return
+    documented = merge_layers([defaults.dag_level, block])
+    owns = list(_own_configs(_dict(doc.data)))
+    for key in shared:
+        built = [defaults.apply(own).get(key) for own in owns]
+        as_documented = [merge_layers([documented, own]).get(key) for own in owns]
+        if built != as_documented:
+            yield doc.problem(
+                ("default", key),
+                code="defaults-precedence",
+                message=f"'{key}' here is overridden by defaults.yml "
+                f"({defaults.dag_level[key]!r}): dag-factory 1.1 applies defaults.yml's DAG-level "
+                "keys over the default: block, although its docs say the block wins",
+                hint=f"set '{key}' in one of the two places, or in each DAG",
+                key=True,
+            )
+
+
+def _own_configs(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Each DAG's own keys: a plain entry, or a template body with an instance's overrides."""
+    for dag_id, entry in data.items():
+        if dag_id not in SECTIONS and isinstance(entry, dict):
+            yield entry
+    for template in _dict(data.get("templates")).values():
+        if isinstance(template, dict):
+            for instance in _list(template.get("instances")):
+                overrides = _dict(instance.get("dag")) if isinstance(instance, dict) else {}
+                yield deep_merge(_dict(template.get("dag")), overrides)
 
 
 def dag_ids(loaded: Any) -> list[str]:
@@ -119,7 +208,7 @@ def _template_ids(template: dict[str, Any]) -> list[str]:
 
 
 def _expand_template(
-    doc: Document, tpath: JsonPath, template: dict[str, Any], base: Sequence[Mapping[str, Any]]
+    doc: Document, tpath: JsonPath, template: dict[str, Any], defaults: Defaults
 ) -> tuple[list[ExpandedDag], list[Problem]]:
     dags: list[ExpandedDag] = []
     problems: list[Problem] = []
@@ -131,7 +220,7 @@ def _expand_template(
         values = {k: v for k, v in instance.items() if k != "dag"}
         overrides = _dict(instance.get("dag"))
         missing: list[str] = []
-        config = substitute(merge_layers([*base, body, overrides]), values, missing)
+        config = substitute(defaults.apply(deep_merge(body, overrides)), values, missing)
         pattern = template.get("dag_id")
         # A dag_id is text even when it is one placeholder filled with a number.
         dag_id = str(substitute(pattern, values, missing)) if isinstance(pattern, str) else None

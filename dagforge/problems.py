@@ -8,7 +8,7 @@ from typing import Literal
 
 from dagforge.codes import CODES, Severity, default_severity
 
-JSON_KEYS = ("file", "line", "column", "path", "code", "message", "hint")
+JSON_KEYS = ("file", "line", "column", "path", "code", "severity", "message", "hint")
 
 
 @dataclass(frozen=True, order=True, kw_only=True)
@@ -57,6 +57,10 @@ class Report:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    def count(self, severity: Severity) -> int:
+        """How many distinct problems of ``severity`` (the same problem twice counts once)."""
+        return sum(1 for p in set(self.problems) if p.severity == severity)
 
     @property
     def ok(self) -> bool:

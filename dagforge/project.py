@@ -16,9 +16,11 @@ from typing import Any
 from dagforge.expand import ExpandedDag, expand_document
 from dagforge.load import Document, load_file
 from dagforge.load.files import discover
+from dagforge.policy import Policy, load_policy
 from dagforge.problems import Problem, Report
 from dagforge.settings import (
-    DEFAULT_CALLABLE_PACKAGES,
+    CONFIGS_DIR_NAME,
+    CONFIGS_ENV,
     DEFAULTS_NAMES,
     MAX_DAGS_PER_FILE,
     MAX_DAGS_PER_PROJECT,
@@ -45,6 +47,7 @@ class ProjectResult:
     root: Path
     files: list[FileResult]
     report: Report
+    policy: Policy = field(default_factory=Policy)
 
     def dags(self) -> list[ExpandedDag]:
         """DAGs of every file without errors; a broken file never takes the others down."""
@@ -91,25 +94,42 @@ class DefaultsCache:
         return None
 
 
+def project_root(paths: Sequence[Path]) -> Path:
+    """The configs folder ``paths`` belong to, wherever the command runs: the nearest folder
+    named ``dagfactory_configs`` (the loader's), else ``$DAGFORGE_CONFIGS_DIR`` when they are
+    inside it, else the folder given (or the file's own folder)."""
+    first = paths[0].resolve() if paths else Path.cwd()
+    start = first if first.is_dir() else first.parent
+    for folder in (start, *start.parents):
+        if folder.name == CONFIGS_DIR_NAME:
+            return folder
+    configured = os.environ.get(CONFIGS_ENV)
+    if configured and start.is_relative_to(Path(configured).resolve()):
+        return Path(configured).resolve()
+    return start
+
+
 def load_project(
     paths: Sequence[Path],
     root: Path | None = None,
     *,
-    callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
+    policy: Policy | None = None,
     isolate: bool = False,
     names_from: Path | None = None,
 ) -> ProjectResult:
-    """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults
-    search, and symlinked configs must lead inside it.
+    """Load, check and expand every config file under ``paths``; ``root`` (default: the configs
+    folder they belong to, see :func:`project_root`) bounds the defaults search, holds the
+    policy (:mod:`dagforge.policy`) that says which code configs may name, and symlinked configs
+    must lead inside it.
 
-    ``callable_packages`` are the only packages a ``python_callable`` may come from. With
-    ``isolate`` (the loader), a bug of dagforge's met in one file is a problem of that file, so it
-    cannot take the other files' DAGs down; without it (the CLI), it is raised.
+    With ``isolate`` (the loader), a bug of dagforge's met in one file is a problem of that
+    file, so it cannot take the other files' DAGs down; without it (the CLI), it is raised.
     """
-    root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
+    root = (root or project_root(paths)).resolve()
+    policy = policy if policy is not None else load_policy(root)
     defaults = DefaultsCache(root, names_from)
     report = Report()
-    load = partial(_load_isolated if isolate else _load_one, defaults, tuple(callable_packages))
+    load = partial(_load_isolated if isolate else _load_one, defaults, policy)
     results = _within_project_limit([load(path) for path in discover(paths)])
     for result in results:
         report.extend(result.problems)
@@ -118,25 +138,34 @@ def load_project(
     report.extend(check_project(dag for result in results for dag in result.dags))
     report.files_checked = len(results)
     report.dags = sum(len(r.dags) for r in results)
-    return ProjectResult(root, results, report)
+    return ProjectResult(root, results, report, policy)
 
 
-def _load_one(defaults: DefaultsCache, packages: tuple[str, ...], path: Path) -> FileResult:
+def _load_one(defaults: DefaultsCache, policy: Policy, path: Path) -> FileResult:
     doc = load_file(path, display_name(path, defaults.names_from), defaults.root)
     if doc.data is None:
         return FileResult(path, doc, problems=list(doc.problems))
+    if datasets_file(doc.data):
+        note = doc.problem(
+            ("datasets",),
+            code="datasets-file",
+            message="a dag-factory datasets file (names to URIs, read by `file:` references): "
+            "it defines no DAG",
+            key=True,
+        )
+        return FileResult(path, doc, problems=[*doc.problems, note])
     layers = defaults.layers(path)
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     dags, expand_problems = expand_document(doc, layer_data)
-    problems = [*check_file(doc, dags, packages), *expand_problems, *_broken_layers(doc, layers)]
+    problems = [*check_file(doc, dags, policy), *expand_problems, *_broken_layers(doc, layers)]
     if len(dags) > MAX_DAGS_PER_FILE:
         problems.append(_too_many(doc.file, f"{len(dags)} DAGs, more than {MAX_DAGS_PER_FILE}"))
     return FileResult(path, doc, dags, problems)
 
 
-def _load_isolated(defaults: DefaultsCache, packages: tuple[str, ...], path: Path) -> FileResult:
+def _load_isolated(defaults: DefaultsCache, policy: Policy, path: Path) -> FileResult:
     try:
-        return _load_one(defaults, packages, path)
+        return _load_one(defaults, policy, path)
     except Exception as exc:  # a bug of ours, met in this file: it must not hide the others
         name = display_name(path, defaults.names_from)
         problem = Problem(
@@ -146,6 +175,14 @@ def _load_isolated(defaults: DefaultsCache, packages: tuple[str, ...], path: Pat
             hint="a bug in dagforge; run 'dagforge validate --debug' on the file and report it",
         )
         return FileResult(path, Document(name), problems=[problem])
+
+
+def datasets_file(data: Any) -> bool:
+    """``datasets: [{name: ..., uri: ...}, ...]`` alone: what dag-factory's ``file:`` reads."""
+    items = data.get("datasets") if isinstance(data, dict) and len(data) == 1 else None
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and {"name", "uri"} <= set(item) for item in items
+    )
 
 
 def _within_project_limit(results: list[FileResult]) -> list[FileResult]:

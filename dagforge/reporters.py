@@ -10,15 +10,17 @@ from dagforge.problems import Problem, Report
 
 def text(report: Report) -> str:
     lines = [p.format() for p in report.sorted()]
-    errors, warnings = len(report.errors), len(report.problems) - len(report.errors)
+    errors, warnings, notes = (report.count(s) for s in ("error", "warning", "info"))
+    counted = f"{errors} error(s), {warnings} warning(s)" + (f", {notes} note(s)" if notes else "")
     summary = f"{report.files_checked} file(s), {report.dags} DAG(s): " + (
-        "no problems" if not report.problems else f"{errors} error(s), {warnings} warning(s)"
+        "no problems" if not report.problems else counted
     )
     return "\n".join([*lines, summary]) + "\n"
 
 
 def as_json(report: Report) -> str:
-    """A list of objects with exactly the keys ``file, line, column, path, code, message, hint``."""
+    """A list of objects with exactly the keys ``file, line, column, path, code, severity,
+    message, hint`` (severity: ``error``, ``warning`` or ``info``)."""
     return json.dumps([p.as_json() for p in report.sorted()], indent=2) + "\n"
 
 

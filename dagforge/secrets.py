@@ -69,6 +69,7 @@ def masked(value: Any, under_sensitive_key: bool = False) -> Any:
         return {k: masked(v, under_sensitive_key or sensitive(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v, under_sensitive_key) for v in value]
-    if isinstance(value, str):
-        return MASK if under_sensitive_key and value else hide(value, set())
+    if isinstance(value, str):  # the value itself when nothing is hidden (it may be a date)
+        shown = MASK if under_sensitive_key and value else hide(value, set())
+        return value if shown == value else shown
     return MASK if under_sensitive_key and value is not None else value

@@ -14,6 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMAS_DIR = PACKAGE_DIR.parent / "schemas"
 SCHEMA_FILE = "dagforge.schema.json"
 OPERATORS_FILE = "operators.json"
+CATALOG_FILE = "operator-catalog.json"  # every operator of the installed providers
 
 CONFIGS_DIR_NAME = "dagfactory_configs"
 # Sample files of sources, one folder per DAG (samples/<dag_id>/<file>): the demo and the local
@@ -29,6 +30,14 @@ DEFAULT_CALLABLE_PACKAGES = ("callables",)
 # task reads its input, from its rendered arguments (dagforge run --land, the demo's samples).
 CALLABLE_ARGUMENT_CHECKS = "ARGUMENT_CHECKS"
 CALLABLE_INPUTS = "INPUTS"
+# The project's code policy (dagforge/policy.py): a file in the configs folder, and the environment
+# variables that replace its entries.
+POLICY_FILE = "dagforge.toml"
+POLICY_ENV = {
+    "callable_packages": "DAGFORGE_CALLABLE_PACKAGES",
+    "types": "DAGFORGE_CALLABLE_TYPES",
+    "callable_files": "DAGFORGE_CALLABLE_FILES",
+}
 
 # Environment variables dagforge reads.
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"

@@ -12,24 +12,40 @@ from collections.abc import Iterable, Sequence
 
 from dagforge.checks.base import FileContext
 from dagforge.checks.dag_ids import duplicate_dag_ids
+from dagforge.checks.document import misspelled_sections
 from dagforge.checks.registry import CHECKS
 from dagforge.checks.schema_errors import schema_problems
 from dagforge.expand import ExpandedDag
 from dagforge.load import Document
+from dagforge.policy import Policy
 from dagforge.problems import Problem
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 
-def check_file(
-    doc: Document,
-    dags: Sequence[ExpandedDag],
-    packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
-) -> list[Problem]:
-    """Every problem of one config file: its own (load) problems and every check's."""
+def check_file(doc: Document, dags: Sequence[ExpandedDag], policy: Policy) -> list[Problem]:
+    """Every problem of one config file: its own (load) problems and every check's.
+
+    ``policy`` says which code the file may name (the project's, see :mod:`dagforge.policy`).
+    """
     if doc.data is None:
         return list(doc.problems)
-    file = FileContext(doc, tuple(dags), tuple(packages))
-    return [*doc.problems, *(problem for check in CHECKS for problem in check.run(file))]
+    file = FileContext(doc, tuple(dags), policy)
+    found = [*doc.problems, *(problem for check in CHECKS for problem in check.run(file))]
+    return _beside_misspelled_sections(doc, found)
+
+
+def _beside_misspelled_sections(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """``defualt:`` read as a DAG is one mistake: its 'unknown key', not what it lacks as a DAG."""
+    if not isinstance(doc.data, dict):
+        return problems
+    hidden = {p.path for p in misspelled_sections(doc)}
+    return [
+        p
+        for p in problems
+        if not any(
+            p.path == h and p.code != "unknown-key" or p.path.startswith((f"{h}.", f"{h}["))
+            for h in hidden
+        )
+    ]
 
 
 def check_defaults(doc: Document) -> list[Problem]:

@@ -11,15 +11,17 @@ from dagforge.settings import PACKAGE_DIR
 from tests.conftest import REPO
 
 # What each part may import from dagforge (besides itself). The stages at the top come first.
-BASE = {"settings", "codes", "errors", "problems", "secrets"}
-STAGES = BASE | {"load", "language", "expand", "checks", "validate", "project"}
+BASE = {"settings", "codes", "errors", "problems", "secrets", "policy"}
+STAGES = BASE | {"envvars", "load", "language", "expand", "checks", "validate", "project"}
 ALLOWED = {
     "settings": set(),
     "secrets": set(),
     "codes": set(),
     "errors": {"problems"},
     "problems": {"codes"},
-    "load": BASE,
+    "policy": {"settings", "errors"},
+    "envvars": set(),
+    "load": BASE | {"envvars"},
     "language": BASE | {"load"},
     "expand": BASE | {"load", "language"},
     "checks": BASE | {"load", "language", "expand"},
@@ -29,7 +31,7 @@ ALLOWED = {
     "runtime": STAGES | {"build"},
     "loader": {"runtime"},
     "reporters": BASE,
-    "tools": STAGES,
+    "tools": STAGES | {"build"},  # tools.compare builds with dagforge beside plain dag-factory
     "mwaa": STAGES | {"build", "runtime", "demo.s3local", "demo.sampledata", "demo.seed"},
     "demo": STAGES | {"mwaa.localairflow"},
     "commands": STAGES | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands"},

@@ -10,6 +10,7 @@ import pytest
 from dagforge import build
 from dagforge.errors import UnsafeTypeError
 from dagforge.expand import ExpandedDag, Origin
+from dagforge.load import Timestamp
 
 # The build stage is the one that imports Airflow and dag-factory.
 pytestmark = pytest.mark.airflow
@@ -33,12 +34,22 @@ def test_friendly_values_become_python_objects() -> None:
         {
             "dagrun_timeout": "10m",
             "default_args": {"start_date": "2024-03-01"},
-            "tasks": [{"execution_timeout": "30s"}],
+            "tasks": [{"execution_timeout": "30s", "start_date": "2024-03-02"}],
         }
     )
     assert converted["dagrun_timeout"] == timedelta(minutes=10)
-    assert converted["default_args"]["start_date"].isoformat() == "2024-03-01T00:00:00+00:00"
+    # dag-factory reads the DAG's dates itself, in the DAG's timezone: they reach it as written
+    assert converted["default_args"]["start_date"] == "2024-03-01"
     assert converted["tasks"][0]["execution_timeout"] == timedelta(seconds=30)
+    # a task's date is dagforge's own form (dag-factory would hand Airflow the text)
+    assert converted["tasks"][0]["start_date"].isoformat() == "2024-03-02T00:00:00+00:00"
+
+
+def test_dates_are_read_in_the_dags_timezone_as_dag_factory_reads_them() -> None:
+    dag = build.build_one(
+        _dag(timezone="Europe/Paris", start_date=Timestamp("2024-06-15"), default_args={})
+    )
+    assert dag.start_date.isoformat() == "2024-06-14T22:00:00+00:00"
 
 
 def test_docs_name_the_origin_and_never_dump_the_config() -> None:

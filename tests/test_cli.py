@@ -81,3 +81,11 @@ def test_a_bug_is_exit_3_with_one_line_and_debug_shows_the_traceback(
 def test_our_own_errors_keep_their_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "no/such/folder"]) == 2
     assert capsys.readouterr().err == "dagforge: no such file or folder: no/such/folder\n"
+
+
+def test_callables_package_option_points_at_the_one_setting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", "--callables-package", "etl"]) == 2
+    err = capsys.readouterr().err
+    assert "callable_packages" in err and "DAGFORGE_CALLABLE_PACKAGES" in err

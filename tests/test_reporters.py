@@ -23,16 +23,37 @@ def _report(*problems: Problem) -> Report:
 
 def test_json_is_a_list_of_objects_with_exactly_the_contract_keys() -> None:
     [item] = json.loads(reporters.as_json(_report(PROBLEM)))
-    assert tuple(item) == JSON_KEYS == ("file", "line", "column", "path", "code", "message", "hint")
+    assert tuple(item) == JSON_KEYS
+    assert JSON_KEYS == ("file", "line", "column", "path", "code", "severity", "message", "hint")
     assert item == {
         "file": "dags/a.yml",
         "line": 7,
         "column": 3,
         "path": "$.d.schedul",
         "code": "unknown-key",
+        "severity": "error",
         "message": "unknown key 'schedul'",
         "hint": "did you mean 'schedule'?",
     }
+
+
+def test_json_says_each_problems_severity() -> None:
+    warning = Problem(file="a.yml", line=2, code="ignored-key", message="m")
+    info = Problem(file="a.yml", line=3, code="env-var", message="m")
+    items = json.loads(reporters.as_json(_report(PROBLEM, warning, info)))
+    assert {(item["code"], item["severity"]) for item in items} == {
+        ("unknown-key", "error"),
+        ("ignored-key", "warning"),
+        ("env-var", "info"),
+    }
+
+
+def test_info_lines_are_not_counted_as_warnings() -> None:
+    info = Problem(file="a.yml", line=3, code="env-var", message="m")
+    warning = Problem(file="a.yml", line=2, code="ignored-key", message="m")
+    out = reporters.text(_report(info, warning))
+    assert out.splitlines()[-1] == "1 file(s), 2 DAG(s): 0 error(s), 1 warning(s), 1 note(s)"
+    assert reporters.github_line(info).startswith("::notice ")
 
 
 def test_json_of_a_clean_run_is_an_empty_list() -> None:

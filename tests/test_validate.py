@@ -93,11 +93,27 @@ def test_a_misspelled_keyword_argument_is_one_problem_not_also_a_missing_one(
     text = (
         "d:\n  tasks:\n    - task_id: t\n      operator: "
         "airflow.providers.standard.operators.python.PythonOperator\n      python_callable: "
-        "callables.who.output_keys\n      op_kwargs: {output_prefix: p, contry_code: AU, ds: x}\n"
+        "callables.who.process_country\n      op_kwargs: {contry_code: AU, bucket: b, "
+        "source_key: k, output_prefix: p, ds: x}\n"
     )
     [problem] = problems_of(tmp_path, text)
-    assert problem.message == "output_keys() has no parameter 'contry_code'"
+    assert problem.message == "process_country() has no parameter 'contry_code'"
     assert problem.hint == "did you mean 'country_code'?"
+
+
+def test_a_helper_the_module_does_not_export_is_no_callable(tmp_path: Path) -> None:
+    """``callables.who.json`` is a name the module imports, not one it offers (as
+    ``callables.ingest.datetime`` was): refused without a crash; so is a dunder."""
+    text = (
+        "d:\n  tasks:\n    - task_id: t\n      operator: "
+        "airflow.providers.standard.operators.python.PythonOperator\n      python_callable: "
+        "callables.who.{name}\n"
+    )
+    [imported] = problems_of(tmp_path, text.format(name="json"))
+    assert (imported.code, imported.line) == ("callable-not-found", 5)
+    assert "does not export 'json' in __all__" in imported.message
+    [dunder] = problems_of(tmp_path, text.format(name="__loader__"))
+    assert dunder.code == "callable-not-found" and "__loader__" in dunder.message
 
 
 def test_dag_id_duplicated_across_files_names_the_first_definition(tmp_path: Path) -> None:
@@ -112,12 +128,25 @@ def test_dag_id_duplicated_across_files_names_the_first_definition(tmp_path: Pat
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
-    text = "my_dag:\n  schedul: x\n  catchup: maybe\n  concurrency: 2\n" + TASK
+    text = "my_dag:\n  schedul: x\n  catchup: maybe\n  schedule_interval: '@daily'\n" + TASK
     assert [p.code for p in problems_of(tmp_path, text)] == [
         "unknown-key",
         "wrong-type",
         "removed-key",
     ]
+
+
+def test_keys_dag_factory_still_reads_on_airflow_3_are_warnings_that_say_what_happens(
+    tmp_path: Path,
+) -> None:
+    text = "my_dag:\n  concurrency: 2\n  default_view: tree\n  orientation: LR\n" + TASK
+    (tmp_path / "dags.yml").write_text(text, encoding="utf-8")
+    report = load_project([tmp_path]).report
+    assert report.errors == []
+    words = {p.code: p for p in report.sorted()}
+    assert set(words) == {"deprecated-key", "ignored-key"}
+    assert "passes it as max_active_tasks" in words["deprecated-key"].message
+    assert all(p.severity == "warning" for p in report.problems)
 
 
 def test_a_broken_defaults_file_is_reported_and_blamed(tmp_path: Path) -> None:
@@ -214,5 +243,21 @@ def test_a_value_inherited_from_the_default_block_is_reported_once_at_its_line(
     )
     (tmp_path / "dags.yml").write_text(text, encoding="utf-8")
     problems = load_project([tmp_path]).report.sorted()
-    assert [(p.code, p.line) for p in problems] == [("asset-schedule-form", 2)]
-    assert "in 3 DAGs, first 'a', inheriting it from the default block" in problems[0].message
+    assert [(p.code, p.line, p.severity) for p in problems] == [("schedule-form", 2, "error")]
+    assert "on Airflow 2 only" in problems[0].message
+    assert problems[0].hint == 'for Airflow 3 write `schedule: ["s3://b/k"]`'
+
+
+def test_validate_finds_the_loaders_defaults_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configs folder (named dagfactory_configs) bounds the defaults.yml layers, as it does
+    for the loader: not the folder validate happens to run in."""
+    configs = tmp_path / "repo" / "dagfactory_configs"
+    (configs / "team").mkdir(parents=True)
+    (configs / "defaults.yml").write_text("max_active_runs: 3\n")
+    (configs / "team" / "dags.yml").write_text("my_dag:\n" + TASK)
+    for cwd in (tmp_path, configs / "team", tmp_path / "repo"):
+        monkeypatch.chdir(cwd)
+        [dag] = load_project([configs / "team" / "dags.yml"]).dags()
+        assert dag.config["max_active_runs"] == 3

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dagforge.expand import expand_document
 from dagforge.load import load_text
+from dagforge.policy import Policy
 from dagforge.validate import check_file
 
 SEEDS = [
@@ -67,7 +68,7 @@ VALUES = st.recursive(
 def validate_text(text: str) -> None:
     doc = load_text(text, "f.yml")
     dags, expand_problems = expand_document(doc, [])
-    problems = check_file(doc, dags) + expand_problems
+    problems = check_file(doc, dags, Policy()) + expand_problems
     assert all(p.code and p.line >= 0 for p in problems)
 
 

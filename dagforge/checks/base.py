@@ -9,17 +9,18 @@ from typing import Protocol
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
 from dagforge.load import Document
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 
 
 @dataclass(frozen=True)
 class FileContext:
     """What a check sees of one config file: the file as written, the DAGs it expands to, and the
-    packages its callables may come from."""
+    project's policy (which code it may name)."""
 
     doc: Document
     dags: Sequence[ExpandedDag]
-    packages: tuple[str, ...]
+    policy: Policy
 
 
 class Check(Protocol):

@@ -1,26 +1,26 @@
-"""Callables named in task configs: allowed package, resolvable, and called with matching arguments.
+"""Callables named in configs: inside the policy, resolvable, and called with matching arguments.
 
-Only modules inside the allowed packages are ever imported (callables import Airflow lazily, inside
-their functions, so this stays cheap and Airflow-free); anything else is rejected by name alone.
+Tasks' ``python_callable`` and ``execution_date_fn`` (dotted, or dag-factory's ``_name``/``_file``
+pair), DAG docs builders and Jinja macros. Only code inside the project's policy is ever imported
+(:mod:`dagforge.checks.resolve`); anything else is rejected by name alone.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from dagforge.checks.resolve import Resolved, resolve, resolve_file
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
+from dagforge.language.dagfactory import FILE_SUFFIX, LAMBDA_SUFFIX, NAME_SUFFIX
 from dagforge.language.hints import close_matches, did_you_mean
-from dagforge.language.keys import CALLABLE_ARGS
 from dagforge.language.patterns import DOTTED_RE
 from dagforge.language.walk import tasks_of
 from dagforge.load import Document, JsonPath
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
+from dagforge.policy import Policy
 
 # Airflow passes these from the task context to callables that name them; they need no op_kwargs.
 CONTEXT_KEYS = frozenset(
@@ -61,54 +61,131 @@ CONTEXT_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Resolved:
-    signature: inspect.Signature | None
-    code: str = ""
-    message: str = ""
-    hint: str = ""
-
-
-def check_callables(
-    doc: Document, dag: ExpandedDag, packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES
-) -> list[Finding]:
+def check_callables(doc: Document, dag: ExpandedDag, policy: Policy) -> list[Finding]:
+    """Every function a task or the DAG names, resolved inside the policy; a PythonOperator's
+    ``op_args``/``op_kwargs`` against its function's signature."""
     problems: list[Finding] = []
     for _, path, task in tasks_of(dag.config):
-        for arg in CALLABLE_ARGS:
-            if isinstance(task.get(arg), str) and DOTTED_RE.match(
-                task[arg]
-            ):  # else the schema already said
-                problems.extend(_check_task(doc, dag, path, task, arg, tuple(packages)))
+        problems.extend(_task_callables(doc, dag, path, task, policy))
+    problems.extend(_dag_callables(dag, policy))
     return problems
 
 
-def _check_task(
-    doc: Document,
-    dag: ExpandedDag,
-    path: JsonPath,
-    task: Mapping[str, Any],
-    arg: str,
-    packages: tuple[str, ...],
+def _task_callables(
+    doc: Document, dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], policy: Policy
 ) -> Iterator[Finding]:
-    found = resolve(task[arg], packages)
-    if found.signature is None:
-        yield Finding(
-            dag=dag, cpath=(*path, arg), code=found.code, message=found.message, hint=found.hint
-        )
-    elif arg == "python_callable":
-        names = tuple(_kwargs(task))
-        for where, message, hint in argument_problems(
-            task[arg], found.signature, len(_args(task)), names
-        ):
+    for arg in ("python_callable", "execution_date_fn"):
+        value = task.get(arg)
+        if isinstance(value, str) and DOTTED_RE.match(value):  # else the schema already said
+            found = resolve(value, policy)
+            if not found.ok:
+                yield _finding(dag, (*path, arg), found)
+            elif arg == "python_callable" and "operator" in task and _callable(found.target):
+                yield from _argument_findings(dag, path, task, value, found.target)
+                yield from _bool_traps(doc, dag, path, task)
+    yield from file_pairs(dag, path, task, ("python_callable", "execution_date_fn"), policy)
+    for key in task:
+        if isinstance(key, str) and key.endswith(LAMBDA_SUFFIX):
             yield Finding(
                 dag=dag,
-                cpath=(*path, *where),
-                code="callable-arguments",
-                message=message,
-                hint=hint,
+                cpath=(*path, key),
+                code="callable-not-allowed",
+                message=f"'{key}' is Python source that dag-factory compiles: dagforge never "
+                "runs code written in a config",
+                hint=f"write the function in an allowed package and name it with "
+                f"`{key.removesuffix(LAMBDA_SUFFIX)}_name`/`_file` or a dotted path",
+            )
+
+
+def _dag_callables(dag: ExpandedDag, policy: Policy) -> Iterator[Finding]:
+    yield from file_pairs(dag, (), dag.config, ("doc_md_python_callable",), policy)
+    macros = dag.config.get("user_defined_macros")
+    for cpath, dotted in _macro_leaves(("user_defined_macros",), macros):
+        if DOTTED_RE.match(dotted):
+            found = resolve(dotted, policy, "macro")
+            if not found.ok:
+                yield _finding(dag, cpath, found)
+
+
+def _macro_leaves(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                yield (*path, key), item
+            else:
+                yield from _macro_leaves((*path, key), item)
+
+
+def file_pairs(
+    dag: ExpandedDag,
+    path: JsonPath,
+    conf: Mapping[str, Any],
+    keys: tuple[str, ...],
+    policy: Policy,
+) -> Iterator[Finding]:
+    """dag-factory's ``<key>_name`` + ``<key>_file``: both given, the file allowed and holding
+    the name; one without the other is a key dag-factory silently ignores."""
+    for key in keys:
+        name, file = conf.get(f"{key}{NAME_SUFFIX}"), conf.get(f"{key}{FILE_SUFFIX}")
+        if name is None and file is None:
+            continue
+        if not isinstance(name, str) or not isinstance(file, str):
+            present = f"{key}{NAME_SUFFIX}" if name is not None else f"{key}{FILE_SUFFIX}"
+            missing = f"{key}{FILE_SUFFIX}" if name is not None else f"{key}{NAME_SUFFIX}"
+            yield Finding(
+                dag=dag,
+                cpath=(*path, present),
+                code="missing-key",
+                message=f"'{present}' without '{missing}': dag-factory uses the pair only",
+                hint=f"add '{missing}: ...' here",
                 key=True,
             )
-        yield from _bool_traps(doc, dag, path, task)
+            continue
+        found = resolve_file(name, file, policy, key)
+        if not found.ok:
+            where = f"{key}{FILE_SUFFIX}" if found.code != "callable-not-found" else f"{key}_name"
+            yield _finding(dag, (*path, where), found)
+
+
+def _finding(dag: ExpandedDag, cpath: JsonPath, found: Resolved) -> Finding:
+    return Finding(dag=dag, cpath=cpath, code=found.code, message=found.message, hint=found.hint)
+
+
+def _callable(target: Any) -> bool:
+    return callable(target) and signature_of(target) is not None
+
+
+@cache
+def signature_of(target: Any) -> inspect.Signature | None:
+    """The signature of a function configs name (read once: thousands of DAGs name the same)."""
+    try:
+        return inspect.signature(target)
+    except (TypeError, ValueError):
+        return None
+
+
+def _argument_findings(
+    dag: ExpandedDag, path: JsonPath, task: Mapping[str, Any], dotted: str, target: Any
+) -> Iterator[Finding]:
+    if any(arg in _dict(task.get(k)) for k in ("expand", "partial") for arg in _OP_ARGS):
+        return  # mapped arguments: their values come at run time
+    names = tuple(_kwargs(task))
+    for where, message, hint in argument_problems(dotted, target, len(_args(task)), names):
+        yield Finding(
+            dag=dag,
+            cpath=(*path, *where),
+            code="callable-arguments",
+            message=message,
+            hint=hint,
+            key=True,
+        )
+
+
+_OP_ARGS = ("op_args", "op_kwargs")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _bool_traps(
@@ -139,55 +216,15 @@ def _kwargs(task: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-@cache
-def resolve(dotted: str, packages: tuple[str, ...]) -> Resolved:
-    """The signature of ``dotted`` (``package.module.function``), or why it cannot be used."""
-    if not any(dotted == p or dotted.startswith(f"{p}.") for p in packages):
-        return Resolved(
-            None,
-            code="callable-not-allowed",
-            message=f"callable '{dotted}' is outside the allowed packages ({', '.join(packages)})",
-            hint=f"move the function into {packages[0]}/ and name it "
-            f"{packages[0]}.<module>.<function>",
-        )
-    module_name, _, name = dotted.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        return Resolved(
-            None,
-            code="callable-not-found",
-            message=f"module '{module_name}' of callable '{dotted}' does not exist",
-            hint=f"no module named '{exc.name}'",
-        )
-    except (
-        Exception
-    ) as exc:  # the user's module fails on import: a config problem to show, not a crash
-        return Resolved(
-            None,
-            code="callable-import-failed",
-            message=f"importing '{module_name}' failed: {type(exc).__name__}: {exc}",
-            hint="fix that module; validate imports allowed modules only",
-        )
-    target = getattr(module, name, None)
-    if not callable(target):
-        public = [
-            n for n, v in vars(module).items() if inspect.isfunction(v) and not n.startswith("_")
-        ]
-        return Resolved(
-            None,
-            code="callable-not-found",
-            message=f"module '{module_name}' has no function '{name}'",
-            hint=did_you_mean(name, public),
-        )
-    return Resolved(inspect.signature(target))
-
-
 @cache  # thousands of instances of one template call one function with the same argument names
 def argument_problems(
-    dotted: str, signature: inspect.Signature, arg_count: int, kwargs: tuple[str, ...]
+    dotted: str, target: Any, arg_count: int, kwargs: tuple[str, ...]
 ) -> tuple[ArgumentProblem, ...]:
-    """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature."""
+    """(where, message, hint) for each way ``op_args``/``op_kwargs`` do not fit the signature of
+    ``target`` (keyed by the function itself: hashing a signature costs more than checking it)."""
+    signature = signature_of(target)
+    if signature is None:
+        return ()
     return tuple(_argument_problems(dotted, signature, arg_count, kwargs))
 
 

@@ -18,10 +18,11 @@ from functools import cache
 from typing import Any, Protocol
 
 from dagforge.checks.base import FileContext
-from dagforge.checks.callables import resolve
+from dagforge.checks.resolve import resolve
 from dagforge.expand import ExpandedDag
 from dagforge.language.walk import tasks_of
 from dagforge.load import Document, JsonPath, format_path, value_at
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 from dagforge.settings import CALLABLE_ARGUMENT_CHECKS
 
@@ -45,7 +46,7 @@ def check_contracts(file: FileContext) -> list[Problem]:
     found: dict[Problem, list[str]] = {}
     for dag in file.dags:
         for _, path, task in tasks_of(dag.config):
-            checker = _checker(task.get("python_callable"), file.packages)
+            checker = _checker(task.get("python_callable"), file.policy)
             kwargs = task.get("op_kwargs")
             if checker is None or not isinstance(kwargs, dict):
                 continue
@@ -63,11 +64,11 @@ def _which(dag_ids: list[str]) -> str:
 
 
 @cache
-def _checker(dotted: Any, packages: tuple[str, ...]) -> Checker | None:
+def _checker(dotted: Any, policy: Policy) -> Checker | None:
     """The argument checker of an allowed, importable callable, if its module declares one."""
     if not isinstance(dotted, str) or "." not in dotted:
         return None
-    if resolve(dotted, packages).signature is None:
+    if not resolve(dotted, policy).ok:
         return None  # the callables check reports why
     module_name, _, name = dotted.rpartition(".")
     checkers = getattr(importlib.import_module(module_name), CALLABLE_ARGUMENT_CHECKS, {})

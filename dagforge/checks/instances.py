@@ -9,9 +9,9 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from dagforge.checks.schema_errors import json_type
+from dagforge.checks.schema_words import json_type
 from dagforge.expand import placeholders_in
-from dagforge.language.hints import did_you_mean
+from dagforge.language.hints import close_matches, did_you_mean
 from dagforge.load import Document, JsonPath
 from dagforge.problems import Problem
 
@@ -117,16 +117,36 @@ def _check_value(
         yield doc.problem(
             path,
             code="instance-invalid-value",
-            message=f"{value!r} does not match {spec['pattern']}",
-            hint=f"the template requires this form for '{path[-1]}' (line {line})",
+            message=f"{value!r} is not in the form the template requires for '{path[-1]}'"
+            + (f": {spec['description']}" if isinstance(spec.get("description"), str) else ""),
+            hint=_form_hint(spec["pattern"], str(value), line),
         )
     elif isinstance(spec.get("enum"), list) and value not in spec["enum"]:
+        allowed = [str(v) for v in spec["enum"]]
         yield doc.problem(
             path,
             code="instance-invalid-value",
-            message=f"{value!r} is not one of the allowed values",
-            hint=did_you_mean(str(value), map(str, spec["enum"])),
+            message=f"'{path[-1]}' cannot be {value!r}: the template allows "
+            f"{', '.join(allowed)} (line {line})",
+            hint=did_you_mean(str(value), allowed),
         )
+
+
+_ALTERNATIVES = re.compile(r"\(([\w.-]+(?:\|[\w.-]+)+)\)")
+_WORD = re.compile(r"[\w.-]+")
+
+
+def _form_hint(pattern: str, value: str, line: int) -> str:
+    """``did you mean 'float64'?`` for a word of ``value`` close to one the pattern spells out,
+    else where the template states the form."""
+    words = {w for group in _ALTERNATIVES.findall(pattern) for w in group.split("|")}
+    for token in _WORD.findall(value):
+        match = close_matches(token, words, n=1) if token not in words else []
+        if match:
+            return (
+                f"did you mean '{match[0]}' for '{token}'? (the template's rule is at line {line})"
+            )
+    return f"see the template's parameters at line {line} (the form: {pattern})"
 
 
 def _matches(pattern: str, value: Any) -> bool:

@@ -13,22 +13,25 @@ from typing import Any
 from jsonschema import ValidationError
 
 from dagforge.checks.document import misspelled_sections
-from dagforge.language.hints import close_matches, did_you_mean
-from dagforge.language.removed import REMOVED_OPERATORS, removed_key
-from dagforge.language.schema import validator
+from dagforge.checks.schedule_form import schedule_problem
+from dagforge.checks.schema_words import (
+    CALLBACK_HINT,
+    ID_HINT,
+    bad_id,
+    callback,
+    json_type,
+    missing_alternatives,
+    unsafe_type,
+)
+from dagforge.language.hints import did_you_mean
+from dagforge.language.patterns import ID_CHARACTERS
+from dagforge.language.removed import removed_key
+from dagforge.language.schema import load_schema, validator
 from dagforge.language.values import format_duration
 from dagforge.load import Document, JsonPath
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 
-_JSON_TYPES = {
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-    type(None): "null",
-}
 _GENERIC = {"required": "missing-key", "type": "wrong-type", "enum": "invalid-value"}
 _HINTS = {
     "invalid-duration": "use digits with d, h, m, s units, e.g. 30s, 5m, 1h30m",
@@ -37,13 +40,27 @@ _HINTS = {
     "preset such as @daily",
     "invalid-callable": "a dotted path such as callables.who.process_country",
     "instance-invalid-value": "instance fields are plain values: text, numbers or true/false",
+    "invalid-task-id": ID_HINT,
+    "invalid-callback": CALLBACK_HINT,
+}
+# What a value of each code should look like, in words (never the regular expression).
+_FORMS = {
+    "invalid-duration": "a duration such as 30s, 5m, 1h30m or 2d",
+    "invalid-date": "a date such as 2024-03-01 or 2024-03-01T06:00:00",
+    "invalid-cron": "a cron expression of five fields or a preset such as @daily",
+    "invalid-callable": "a dotted path to a function, such as callables.who.process_country",
+    "invalid-task-id": f"an id of {ID_CHARACTERS} only",
+    "invalid-dag-id": f"a dag_id of {ID_CHARACTERS} only",
 }
 
 
-def schema_problems(doc: Document, definition: str | None = None) -> list[Problem]:
+def schema_problems(
+    doc: Document, definition: str | None = None, policy: Policy | None = None
+) -> list[Problem]:
     """Schema problems of one file, each at the line of the offending key or value.
 
-    ``definition`` names the ``$defs`` entry to check against (``dagDefaults`` for defaults.yml).
+    ``definition`` names the ``$defs`` entry to check against (``dagDefaults`` for defaults.yml);
+    ``__type__`` classes the project's ``policy`` adds are not problems.
     """
     if doc.data is None:
         return []
@@ -58,7 +75,9 @@ def schema_problems(doc: Document, definition: str | None = None) -> list[Proble
         ]
     errors = sorted(validator(definition).iter_errors(doc.data), key=_error_order)
     tagged = {p.path for p in doc.problems if p.code == "unsafe-tag"}  # already reported; now null
-    problems = [p for error in errors for p in translate(doc, error) if p.path not in tagged]
+    problems = [
+        p for error in errors for p in translate(doc, error, policy) if p.path not in tagged
+    ]
     if definition is None:  # what the schema says about a "DAG" that is a typo of a section
         hidden = tuple(f"{p.path}." for p in misspelled_sections(doc))
         problems = [p for p in problems if not f"{p.path}.".startswith(hidden)]
@@ -98,16 +117,40 @@ def unique(problems: Iterable[Problem]) -> list[Problem]:
     return list(seen.values())
 
 
-def json_type(value: Any) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
-def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
+def translate(
+    doc: Document, error: ValidationError, policy: Policy | None = None
+) -> Iterator[Problem]:
     """The problems one schema error stands for (an ``additionalProperties`` error may name several
     keys).
     """
     path: JsonPath = tuple(error.absolute_path)
-    if _code(error, "") == "invalid-dag-id":  # a propertyNames error: the key is the instance
+    code = _code(error, "")
+    if code == "unsafe-type":
+        if policy is None or not policy.allows_type(str(error.instance)):
+            yield unsafe_type(doc, path, error, policy)
+    elif code == "schedule-form":
+        yield schedule_problem(doc, path)
+    elif code == "invalid-callback" and error.validator in ("type", "required"):
+        yield callback(doc, path, error)
+    elif code in ("invalid-task-id", "invalid-dag-id") and error.validator in (
+        "pattern",
+        "maxLength",
+    ):
+        yield bad_id(doc, path, error, code)
+    elif error.validator == "anyOf" and all(
+        isinstance(option, dict) and set(option) == {"required"} for option in error.validator_value
+    ):
+        yield missing_alternatives(doc, path, error)
+    elif code == "invalid-callable" and error.validator == "not":
+        yield doc.problem(
+            path,
+            code="invalid-callable",
+            message=f"'{path[-1]}' takes a Python function: dag-factory 1.1 passes the text "
+            "to Airflow as is, so it cannot be set from YAML",
+            hint="set it in Python (an operator of an allowed package that fills it), or remove it",
+            key=True,
+        )
+    elif code == "invalid-dag-id":  # a propertyNames error: the key is the instance
         yield doc.problem(
             (*path, str(error.instance)),
             code="invalid-dag-id",
@@ -115,7 +158,7 @@ def translate(doc: Document, error: ValidationError) -> Iterator[Problem]:
             hint="use letters, digits, '_', '.' and '-' only (at most 250)",
             key=True,
         )
-    elif error.validator == "additionalProperties":
+    elif error.validator in ("additionalProperties", "unevaluatedProperties"):
         yield from _unknown_keys(doc, path, error)
     elif error.validator == "required":
         yield _missing(doc, path, error)
@@ -134,7 +177,11 @@ def _code(error: ValidationError, fallback: str) -> str:
 
 def _unknown_keys(doc: Document, path: JsonPath, error: ValidationError) -> Iterator[Problem]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):  # keys a composed definition takes from its parts
+        name = part.get("$ref", "").rsplit("/", 1)[-1] if isinstance(part, dict) else ""
+        allowed |= set(load_schema()["$defs"].get(name, {}).get("properties", {}))
     for key in (k for k in instance if k not in allowed):
         if key == "python_callable_name" and "python_callable_file" in instance:
             continue  # one 0.x pair, one problem: the hint for the file key covers both
@@ -211,50 +258,40 @@ def _seconds_hint(path: JsonPath, value: Any) -> str:
 def _enum(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     code, value = _code(error, "invalid-value"), error.instance
     allowed = [str(v) for v in error.validator_value]
-    if code == "unsafe-type":
-        return doc.problem(
-            path,
-            code=code,
-            message=f"__type__ '{value}' is not allowed: dagforge never imports arbitrary classes "
-            "from config",
-            hint="allowed: datetime, timedelta, Assets/Datasets and Airflow timetables (see "
-            "docs/config-reference.md)",
-        )
     if code == "unknown-operator":
         return doc.problem(
             path,
             code=code,
-            message=f"operator '{value}' is not allow-listed",
-            hint=_operator_hint(str(value), allowed),
+            message=f"decorator '{value}' is not one dag-factory 1.1 builds tasks with",
+            hint=did_you_mean(str(value), allowed),
         )
     return doc.problem(
         path,
         code=code,
-        message=f"{value!r} is not one of the allowed values",
+        message=f"'{path[-1]}' cannot be {value!r}: it is one of {', '.join(allowed)}"
+        if len(allowed) <= 8
+        else f"'{path[-1]}' cannot be {value!r}",
         hint=did_you_mean(str(value), allowed),
-    )
-
-
-def _operator_hint(value: str, allowed: list[str]) -> str:
-    if value in REMOVED_OPERATORS:
-        return f"removed in Airflow 3: use {REMOVED_OPERATORS[value]}"
-    same_class = [a for a in allowed if a.rsplit(".", 1)[-1] == value.rsplit(".", 1)[-1]]
-    matches = same_class[:1] or close_matches(value, allowed, n=1)
-    return (
-        f"did you mean '{matches[0]}'?"
-        if matches
-        else "see docs/config-reference.md for the allowed operators"
     )
 
 
 def _value(doc: Document, path: JsonPath, error: ValidationError) -> Problem:
     code = _code(error, "invalid-value")
     code = "invalid-value" if code in ("unknown-key", "missing-key", "unknown-operator") else code
-    message = str(error.cause) if error.validator == "format" and error.cause else _message(error)
+    message = (
+        str(error.cause) if error.validator == "format" and error.cause else _message(error, code)
+    )
     return doc.problem(path, code=code, message=message, hint=_HINTS.get(code, ""))
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: ValidationError, code: str) -> str:
     if error.validator == "pattern":
-        return f"{error.instance!r} does not have the expected form ({error.validator_value})"
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        described = str(schema.get("description", "")).rstrip(".")
+        form = _FORMS.get(code) or (f"of this form: {described}" if described else "")
+        return f"{error.instance!r} is not {form or 'of the form this key takes'}"
+    if error.validator == "minimum":
+        return (
+            f"{error.instance!r} is too small: the least this key takes is {error.validator_value}"
+        )
     return str(error.message)

@@ -43,6 +43,7 @@ COMMANDS = (
     Command("diff", "diff", "compare the DAGs built at a git ref with the working tree"),
     Command("migrate", "migrate", "rewrite dag-factory 0.x YAML into current config"),
     Command("compat", "compat", "report config features that do not work on an Airflow version"),
+    Command("compare", "compare", "build configs with plain dag-factory and dagforge, compare"),
     Command("bundle", "bundle", "write the MWAA deployment bundle (dags, requirements, startup)"),
     Command("schema", "schema", "print, write or check the JSON Schema and its reference docs"),
     Command("local-runner", "local_runner", "run the MWAA bundle locally, with or without Docker"),

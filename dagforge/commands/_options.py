@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagforge.errors import UsageError
 from dagforge.project import ProjectResult, load_project
-from dagforge.settings import CONFIGS_DIR_NAME, DEFAULT_CALLABLE_PACKAGES
+from dagforge.settings import CONFIGS_DIR_NAME, POLICY_ENV, POLICY_FILE
 
 DEFAULT_PATH = Path(CONFIGS_DIR_NAME)
 
@@ -29,12 +29,7 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         help="top folder for defaults.yml lookup (default: the folder given, else the cwd)",
     )
     parser.add_argument(
-        "--callables-package",
-        action="append",
-        dest="packages",
-        metavar="PACKAGE",
-        help="a package callables may come from (repeatable; default: "
-        f"{', '.join(DEFAULT_CALLABLE_PACKAGES)})",
+        "--callables-package", action="append", dest="packages", help=argparse.SUPPRESS
     )
 
 
@@ -47,14 +42,16 @@ def add_project_dir(parser: argparse.ArgumentParser) -> None:
 
 def load_from_args(args: argparse.Namespace) -> ProjectResult:
     """The project the PATH arguments and options of :func:`add_paths` name."""
-    return load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    return load_project(existing_paths(args), args.root)
 
 
 def existing_paths(args: argparse.Namespace) -> list[Path]:
+    if getattr(args, "packages", None):
+        raise UsageError(
+            "--callables-package is gone: the packages configs may name are one project setting "
+            f"that the loader reads too: `callable_packages` in {CONFIGS_DIR_NAME}/{POLICY_FILE} "
+            f"or {POLICY_ENV['callable_packages']} (docs/config-language.md#the-code-policy)"
+        )
     paths: list[Path] = args.paths or [DEFAULT_PATH]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -12,7 +12,8 @@ from dagforge.tools.migrate import migrate_text, schema_ref_for
 
 DESCRIPTION = (
     "Rewrite removed keys (schedule_interval, *_sec, concurrency, default_view, orientation, "
-    "python_callable_file/_name, Airflow 2 operator paths). The result goes to stdout, or back "
+    "python_callable_file/_name and every other <callable>_name/_file pair, Airflow 2 operator, "
+    "sensor and decorator paths). The result goes to stdout, or back "
     "into FILE with --write; the list of changes goes to stderr. Exit 1 when something is left "
     "for a person to change."
 )

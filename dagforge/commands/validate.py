@@ -13,7 +13,6 @@ from dagforge.errors import UsageError
 from dagforge.mwaa.limits import ENV_CLASS_CAPACITY
 from dagforge.problems import Problem
 from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DESCRIPTION = (
     "Check YAML config files (schema, templates, task graph, callables). Exit 0 when clean, 1 "
@@ -48,11 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    result = load_project(existing_paths(args), args.root)
     if not result.files:
         raise UsageError(f"no config files (*.yml, *.yaml) under {_shown(args)}")
     if args.airflow_version:

@@ -4,8 +4,8 @@ the arguments that name callables.
 
 from __future__ import annotations
 
-# Top-level keys of a config file that are not dag_ids.
-SECTIONS = ("default", "templates")
+# Top-level keys of a config file that are not dag_ids (dag-factory too skips "task_groups").
+SECTIONS = ("default", "templates", "task_groups")
 # dag_ids starting with this are the loader's own error DAGs; configs may not use them.
 RESERVED_DAG_PREFIX = "dagforge_config_error__"
 # Keys whose value is a duration (``5m``) at DAG, default_args or task level.

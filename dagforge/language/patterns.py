@@ -34,7 +34,8 @@ PRESETS = (
 )
 NO_SCHEDULE = ("none", "None")
 # The shape of a schedule string: a preset, None, or five whitespace-separated cron fields.
-CRON = r"^(@\w+|[Nn]one|\S+(\s+\S+){4})$"
+# dag-factory reads "none" in any case, with spaces around it, as no schedule.
+CRON = r"^(\s*[Nn][Oo][Nn][Ee]\s*|@\w+|\S+(\s+\S+){4})$"
 
 ID_RE = re.compile(ID)
 DOTTED_RE = re.compile(DOTTED)

@@ -29,40 +29,61 @@ class Removed:
     drop: str | None = None  # why deleting the line loses nothing
     airflow2: bool = False  # Airflow 2 still reads it (the compat table's "until Airflow 3" rows)
     level: Literal["dag", "task"] = "dag"
+    # dag-factory 1.1 still reads it on Airflow 3 (validate warns, see checks/dag_keys.py);
+    # ``dagforge migrate`` rewrites it all the same.
+    accepted: bool = False
 
 
 REMOVED: dict[str, Removed] = {
     "schedule_interval": Removed(
         "removed in Airflow 3 and dag-factory 1.0", rename="schedule", airflow2=True
     ),
-    "concurrency": Removed("removed in Airflow 3", rename="max_active_tasks", airflow2=True),
+    "concurrency": Removed("removed in Airflow 3", rename="max_active_tasks", accepted=True),
     "task_concurrency": Removed(
         "removed in Airflow 3", rename="max_active_tis_per_dag", airflow2=True, level="task"
     ),
     "default_view": Removed(
-        "removed in Airflow 3", drop="Airflow 3 has no per-DAG default view", airflow2=True
+        "removed in Airflow 3", drop="Airflow 3 has no per-DAG default view", accepted=True
     ),
     "orientation": Removed(
-        "removed in Airflow 3", drop="Airflow 3 has no per-DAG graph orientation", airflow2=True
+        "removed in Airflow 3", drop="Airflow 3 has no per-DAG graph orientation", accepted=True
     ),
+    "timetable": Removed("not an argument of Airflow 3's DAG", rename="schedule"),
     "sla": Removed(
         "removed in Airflow 3",
         drop="SLAs were removed in Airflow 3; use a deadline alert or a timeout",
         level="task",
+        accepted=True,
     ),
     "provide_context": Removed(
         "removed in Airflow 2",
         drop="the context is passed to callables that accept it",
         level="task",
     ),
-    "python_callable_file": Removed("not allowed by dagforge (absolute MWAA paths)", level="task"),
-    "python_callable_name": Removed("not allowed by dagforge (absolute MWAA paths)", level="task"),
+    "python_callable_file": Removed(
+        "a file-based callable (absolute MWAA paths)", level="task", accepted=True
+    ),
+    "python_callable_name": Removed(
+        "a file-based callable (absolute MWAA paths)", level="task", accepted=True
+    ),
 }
 SECONDS_WHY = "removed in dag-factory 1.0 (durations are no longer given in seconds)"
 
+STANDARD = "airflow.providers.standard"
+# Operator paths Airflow 3 no longer imports at all, and the class that replaces each (the paths
+# it still imports with a deprecation warning come from Airflow itself: schemas/operators.json).
 REMOVED_OPERATORS = {
     "airflow.operators.dummy.DummyOperator": EMPTY_OPERATOR,
     "airflow.operators.dummy_operator.DummyOperator": EMPTY_OPERATOR,
+    "airflow.operators.bash_operator.BashOperator": f"{STANDARD}.operators.bash.BashOperator",
+    "airflow.operators.python_operator.PythonOperator": f"{STANDARD}.operators.python."
+    "PythonOperator",
+    "airflow.sensors.external_task_sensor.ExternalTaskSensor": f"{STANDARD}.sensors."
+    "external_task.ExternalTaskSensor",
+    "airflow.operators.http_operator.SimpleHttpOperator": "airflow.providers.http.operators.http."
+    "HttpOperator",
+    "airflow.providers.http.operators.http.SimpleHttpOperator": "airflow.providers.http."
+    "operators.http.HttpOperator",
 }
 
 
@@ -76,9 +97,10 @@ def yaml_scalar(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def callable_path(siblings: Mapping[str, Any]) -> str | None:
-    """``callables.<module>.<name>`` for a 0.x python_callable_file + python_callable_name pair."""
-    file, name = siblings.get("python_callable_file"), siblings.get("python_callable_name")
+def callable_path(siblings: Mapping[str, Any], key: str = "python_callable") -> str | None:
+    """``callables.<module>.<name>`` for a ``<key>_file`` + ``<key>_name`` pair (dag-factory's
+    file-based callables, e.g. python_callable_file with python_callable_name)."""
+    file, name = siblings.get(f"{key}_file"), siblings.get(f"{key}_name")
     if not isinstance(file, str) or not isinstance(name, str):
         return None
     module = PurePosixPath(file).with_suffix("")
@@ -114,6 +136,8 @@ def removed_key(key: str, value: Any, siblings: Mapping[str, Any]) -> tuple[str,
     entry = REMOVED.get(key)
     if entry is None:
         return (SECONDS_WHY, _seconds_hint(key, value)) if SECONDS_SUFFIX.search(key) else None
+    if entry.rename and isinstance(value, dict | list):
+        return entry.why, f"rename it to `{entry.rename}:`"
     if entry.rename:
         return entry.why, f"replace it with `{entry.rename}: {yaml_scalar(value)}`"
     if entry.drop:

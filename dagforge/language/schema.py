@@ -16,8 +16,13 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from dagforge.language.cron import check_schedule
-from dagforge.language.values import parse_date, parse_duration
-from dagforge.settings import OPERATORS_FILE, SCHEMA_FILE, SCHEMAS_DIR
+from dagforge.language.values import (
+    check_dag_date,
+    check_relative_time,
+    parse_date,
+    parse_duration,
+)
+from dagforge.settings import CATALOG_FILE, OPERATORS_FILE, SCHEMA_FILE, SCHEMAS_DIR
 
 FORMATS = FormatChecker(formats=())
 
@@ -34,6 +39,8 @@ def _format(name: str, parse: Callable[[str], object]) -> None:
 _format("dagforge-duration", parse_duration)
 _format("dagforge-date", parse_date)
 _format("dagforge-schedule", check_schedule)
+_format("dagforge-dag-date", check_dag_date)
+_format("dagforge-relative-time", check_relative_time)
 
 
 @cache
@@ -54,9 +61,23 @@ def validator(definition: str | None = None) -> Draft202012Validator:
 
 
 @cache
+def registry() -> dict[str, Any]:
+    """``schemas/operators.json``: DAG, BaseOperator, TaskGroup and TaskFlow arguments, the common
+    operators' own, and the Airflow 2 paths (generated from Airflow at dev time)."""
+    data: dict[str, Any] = json.loads((SCHEMAS_DIR / OPERATORS_FILE).read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def catalog() -> dict[str, Any]:
+    """``schemas/operator-catalog.json``: every operator class of the installed Airflow and
+    providers, with its arguments (read only when a config names an operator beyond the common
+    ones)."""
+    data: dict[str, Any] = json.loads((SCHEMAS_DIR / CATALOG_FILE).read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def operator_aliases() -> dict[str, str]:
-    """Airflow 2 operator import paths → the Airflow 3 path of the same operator (from the
-    registry).
-    """
-    registry = json.loads((SCHEMAS_DIR / OPERATORS_FILE).read_text(encoding="utf-8"))
-    return dict(registry["aliases"])
+    """Airflow 2 operator import paths → the Airflow 3 path of the same operator."""
+    return dict(registry()["aliases"])

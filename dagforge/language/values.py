@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dagforge.language.dagfactory import relative_time
 from dagforge.language.patterns import DURATION_RE
-from dagforge.language.walk import map_tasks
+from dagforge.language.walk import map_groups, map_tasks
 
 
 def parse_duration(text: str) -> timedelta:
@@ -32,6 +33,41 @@ def parse_date(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def check_dag_date(text: str) -> None:
+    """Raise ``ValueError`` unless dag-factory's ``get_datetime`` reads ``text``: what pendulum
+    parses (ISO 8601), or a relative time such as ``2 days``."""
+    try:
+        datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return
+    except ValueError:
+        pass
+    if relative_time(text) or _pendulum_reads(text):
+        return
+    raise ValueError(
+        f"{text!r} is neither a date (YYYY-MM-DD, ISO 8601) nor a relative time such as "
+        "'2 days': dag-factory cannot build this DAG"
+    )
+
+
+def _pendulum_reads(text: str) -> bool:
+    import pendulum  # what dag-factory parses dates with; only for the rarer ISO forms
+
+    try:
+        pendulum.parse(text)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        return False
+    return True
+
+
+def check_relative_time(text: str) -> None:
+    """Raise ``ValueError`` unless dag-factory's ``get_time_delta`` reads ``text``."""
+    if not relative_time(text):
+        raise ValueError(
+            f"{text!r} is not a relative time dag-factory reads: write e.g. '1 days', "
+            "'2 hours', '30 minutes'"
+        )
+
+
 def format_duration(seconds: int | float) -> str:
     """``300`` → ``"5m"``, ``5400`` → ``"1h30m"``: the friendly spelling of a number of seconds."""
     remaining = int(seconds)
@@ -43,15 +79,30 @@ def format_duration(seconds: int | float) -> str:
     return "".join(parts) or "0s"
 
 
+Convert = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
 def convert_levels(
-    config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]
+    config: Mapping[str, Any], convert: Convert, task: Convert | None = None
 ) -> dict[str, Any]:
-    """Apply ``convert`` to the three places friendly values live: the DAG, its default_args, each
-    task.
+    """Apply ``convert`` to the places friendly values live: the DAG and its default_args; and
+    ``task`` (default: ``convert``) to each task and each task group's default_args.
     """
     result = convert(config)
     if isinstance(result.get("default_args"), dict):
         result["default_args"] = convert(result["default_args"])
     if "tasks" in result:
-        result["tasks"] = map_tasks(result, convert)
+        result["tasks"] = map_tasks(result, task or convert)
+    if "task_groups" in result:
+        result["task_groups"] = map_groups(result, _default_args_of(task or convert))
     return result
+
+
+def _default_args_of(convert: Convert) -> Convert:
+    def group(conf: Mapping[str, Any]) -> dict[str, Any]:
+        default_args = conf.get("default_args")
+        if not isinstance(default_args, dict):
+            return dict(conf)
+        return {**conf, "default_args": convert(default_args)}
+
+    return group

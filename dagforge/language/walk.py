@@ -12,6 +12,7 @@ from typing import Any
 from dagforge.load import JsonPath
 
 Task = tuple[str, JsonPath, Mapping[str, Any]]
+Group = tuple[str, JsonPath, Mapping[str, Any]]
 
 
 def tasks_of(config: Mapping[str, Any]) -> list[Task]:
@@ -28,6 +29,45 @@ def tasks_of(config: Mapping[str, Any]) -> list[Task]:
     return []
 
 
+def groups_of(config: Mapping[str, Any]) -> list[Group]:
+    """(name, path inside the DAG config, group config) for every task group, whether written as a
+    mapping (``name: {...}``) or a list (``- group_name: name``)."""
+    groups = config.get("task_groups")
+    if isinstance(groups, dict):
+        return [(str(k), ("task_groups", k), v) for k, v in groups.items() if isinstance(v, dict)]
+    if isinstance(groups, list):
+        return [
+            (str(group["group_name"]), ("task_groups", index), group)
+            for index, group in enumerate(groups)
+            if isinstance(group, dict) and isinstance(group.get("group_name"), str)
+        ]
+    return []
+
+
+def build_order(tasks: list[Task]) -> list[str]:
+    """The order dag-factory 1.1 builds tasks in (its ``topological_sort_tasks``: Kahn's algorithm
+    over task dependencies, ties in config order); tasks on a cycle are left out."""
+    ids = {task_id for task_id, _, _ in tasks}
+    downstream: dict[str, list[str]] = {task_id: [] for task_id in ids}
+    waiting = dict.fromkeys(ids, 0)
+    for task_id, _, task in tasks:
+        deps = task.get("dependencies")
+        for dep in deps if isinstance(deps, list) else []:
+            if dep in ids:
+                downstream[dep].append(task_id)
+                waiting[task_id] += 1
+    ready = [task_id for task_id, _, _ in tasks if not waiting[task_id]]
+    order: list[str] = []
+    while ready:
+        current = ready.pop(0)
+        order.append(current)
+        for child in downstream[current]:
+            waiting[child] -= 1
+            if not waiting[child]:
+                ready.append(child)
+    return order
+
+
 def map_tasks(
     config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]
 ) -> Any:
@@ -40,6 +80,18 @@ def map_tasks(
             key: convert(task) if isinstance(task, dict) else task for key, task in tasks.items()
         }
     return tasks
+
+
+def map_groups(
+    config: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], dict[str, Any]]
+) -> Any:
+    """``config["task_groups"]`` with ``convert`` applied to each group, in the form written."""
+    groups = config.get("task_groups")
+    if isinstance(groups, list):
+        return [convert(group) if isinstance(group, dict) else group for group in groups]
+    if isinstance(groups, dict):
+        return {key: convert(g) if isinstance(g, dict) else g for key, g in groups.items()}
+    return groups
 
 
 def strings_in(value: Any) -> Iterator[str]:

@@ -3,6 +3,11 @@
 The document is composed with PyYAML's C composer (safe: no python tags are ever constructed),
 then turned into plain data by hand so that positions, duplicate keys, unsafe tags and YAML 1.1
 boolean traps (``NO`` read as ``false``) are recorded instead of lost.
+
+What dag-factory does to a file's text before its YAML loader sees it happens here too, so both
+read the same data: ``$VARS`` are expanded over the whole text (:mod:`dagforge.envvars`, positions
+mapped back to the text as written), unquoted dates keep their YAML nature (:class:`Timestamp`),
+and ``{__join__: [...]}`` of plain values becomes the joined text.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import yaml
 
 from dagforge import secrets
 from dagforge.codes import Severity
+from dagforge.envvars import Expansion, Finding, expand_env
 from dagforge.load import files
 from dagforge.load.limits import TooComplex, deepest_line, too_complex
+from dagforge.load.syntax import syntax_problem
 from dagforge.problems import Problem
 from dagforge.settings import MAX_YAML_DEPTH, MAX_YAML_NODES
 
@@ -35,6 +42,17 @@ _BOOL_WORDS = {"true", "false"}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
+class Timestamp(str):
+    """An unquoted YAML date or date-time (``2024-03-01``): text for the schema and the caches,
+    but the ``date``/``datetime`` dag-factory's YAML loader makes of it when a DAG is built."""
+
+    __slots__ = ()
+
+    def value(self) -> Any:
+        node = yaml.ScalarNode(f"{_TAG}timestamp", str(self))
+        return _CONSTRUCTOR.construct_yaml_timestamp(node)
+
+
 @dataclass(frozen=True)
 class Mark:
     line: int
@@ -51,6 +69,7 @@ class Document:
     keys: dict[JsonPath, Mark] = field(default_factory=dict)
     bool_traps: dict[JsonPath, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    encoded: bool = False  # data read back from a JSON cache, its dates not decoded yet
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
         """Where ``path`` stands; the key's position if ``key``, else the nearest known ancestor."""
@@ -122,71 +141,61 @@ def load_file(path: Path, display: str | None = None, root: Path | None = None) 
 
 
 def load_text(text: str, file: str) -> Document:
-    """Compose ``text`` and build a :class:`Document`; syntax errors become problems."""
+    """Compose ``text`` (its ``$VARS`` expanded) into a :class:`Document`; syntax errors become
+    problems."""
     doc = Document(file)
-    too_deep = deepest_line(text)
+    expansion = expand_env(text)
+    too_deep = deepest_line(expansion.text)
     if too_deep:  # checked before composing: libyaml recurses in C and crashes on deep input
         doc.problems.append(too_complex(file, too_deep, f"nesting deeper than {MAX_YAML_DEPTH}"))
         return doc
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(expansion.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        doc.problems.append(_syntax_problem(file, text, exc))
+        doc.problems.append(syntax_problem(file, text, exc, expansion))
         return doc
     except yaml.YAMLError as exc:
         doc.problems.append(
             Problem(file=file, line=1, column=1, code="yaml-syntax", message=str(exc).strip())
         )
         return doc
+    builder = _Builder(doc, expansion)
     try:
-        doc.data = _Builder(doc).build(node, ()) if node is not None else {}
+        doc.data = builder.build(node, ()) if node is not None else {}
     except TooComplex as exc:
         doc.data = None
         doc.problems.append(too_complex(file, exc.line, exc.why))
+    doc.problems.extend(builder.env_problems())
     return doc
-
-
-def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    message = " ".join(part for part in (exc.context, exc.problem) if part)
-    source_lines = text.splitlines()
-    at_line = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
-    if (
-        "\t" in at_line[: len(at_line) - len(at_line.lstrip())]
-        or "\t" in at_line[column - 1 : column]
-    ):
-        return Problem(
-            file=file,
-            line=line,
-            column=column,
-            code="yaml-tab",
-            message="a tab character is used for indentation",
-            hint="YAML allows spaces only: replace the tab with spaces",
-        )
-    return Problem(
-        file=file,
-        line=line,
-        column=column,
-        code="yaml-syntax",
-        message=f"YAML syntax error: {message}",
-        hint="fix the YAML at this line (indentation, a missing ':' or an unclosed quote)",
-    )
 
 
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars while filling the document's indexes."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, expansion: Expansion) -> None:
         self.doc = doc
+        self.expansion = expansion
+        self.found: list[Finding] = []
         self.built = 0
+
+    def _mark(self, mark: yaml.Mark) -> Mark:
+        moved = self.expansion.original(mark.index)
+        return Mark(*moved) if moved else Mark(mark.line + 1, mark.column + 1)
+
+    def env_problems(self) -> list[Problem]:
+        """What the ``$VARS`` written inside values became (a word each: set, or not set here)."""
+        return [
+            self.doc.problem(f.path, code=f.code, message=f.message, hint=f.hint)
+            for f in self.found
+        ]
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.built += 1
         if self.built > MAX_YAML_NODES or len(path) > MAX_YAML_DEPTH:
             limit = f"{MAX_YAML_NODES} values" if self.built > MAX_YAML_NODES else "the nesting"
-            raise TooComplex(node.start_mark.line + 1, f"more than {limit} once aliases expand")
-        self.doc.values.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+            line = self._mark(node.start_mark).line
+            raise TooComplex(line, f"more than {limit} once aliases expand")
+        self.doc.values.setdefault(path, self._mark(node.start_mark))
         if node.tag not in _SAFE_TAGS:
             self.doc.problems.append(
                 self.doc.problem(
@@ -205,7 +214,7 @@ class _Builder:
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -217,7 +226,7 @@ class _Builder:
                 else str(key_node.start_mark)
             )
             child = (*path, key)
-            key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key_mark = self._mark(key_node.start_mark)
             if key in result:
                 self.doc.problems.append(
                     Problem(
@@ -235,7 +244,7 @@ class _Builder:
             self.doc.keys[child] = key_mark
             self.doc.values.pop(child, None)
             result[key] = self.build(value_node, child)
-        return result
+        return _joined(result)
 
     def _merge(self, result: dict[str, Any], value_node: yaml.Node, path: JsonPath) -> None:
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
@@ -247,10 +256,23 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
         tag = node.tag
-        if tag == f"{_TAG}timestamp" or tag == f"{_TAG}str":
-            return str(
-                node.value
-            )  # dates stay text here; the schema checks them, build converts them
+        if self.expansion.substitutions:
+            start, end = node.start_mark.index, node.end_mark.index
+            self.found.extend(self.expansion.findings(start, end, path))
+        if tag == f"{_TAG}timestamp":
+            return Timestamp(node.value)  # text for the schema; build makes the date of it
+        if tag == f"{_TAG}str":
+            return str(node.value)
         if tag == f"{_TAG}bool" and str(node.value).lower() not in _BOOL_WORDS:
             self.doc.bool_traps[path] = str(node.value)
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+def _joined(mapping: dict[str, Any]) -> Any:
+    """dag-factory's ``{__join__: [a, b]}`` is the text ``ab`` when every part is a plain value."""
+    parts = mapping.get("__join__")
+    if len(mapping) != 1 or not isinstance(parts, list):
+        return mapping
+    if any(isinstance(part, dict | list) for part in parts):
+        return mapping  # objects are joined when the DAG is built (see dagforge.language.typed)
+    return "".join(str(part.value() if isinstance(part, Timestamp) else part) for part in parts)

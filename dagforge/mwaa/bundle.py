@@ -24,6 +24,7 @@ import ast
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,16 @@ from dagforge import __version__
 from dagforge.errors import BundleError, BundleRefusedError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT
+from dagforge.policy import load_policy
 from dagforge.project import load_project
-from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, OFFLINE_ENV, STRICT_ENV
+from dagforge.settings import (
+    CONFIG_SUFFIXES,
+    CONFIGS_DIR_NAME,
+    OFFLINE_ENV,
+    POLICY_ENV,
+    POLICY_FILE,
+    STRICT_ENV,
+)
 
 MWAA_AIRFLOW = "3.3.1"
 MWAA_PYTHON = "3.12"
@@ -94,10 +103,14 @@ def build_bundle(options: BundleOptions) -> Manifest:
     for loader in sorted((project / "dags").glob("*.py")):
         _copy(loader, dags / loader.name)
     _copy_tree(project / CONFIGS_DIR_NAME, dags / CONFIGS_DIR_NAME, CONFIG_SUFFIXES)
+    if (project / CONFIGS_DIR_NAME / POLICY_FILE).is_file():  # the loader reads the same policy
+        _copy(project / CONFIGS_DIR_NAME / POLICY_FILE, dags / CONFIGS_DIR_NAME / POLICY_FILE)
     _copy_tree(project / "schemas", dags / "schemas", (".json",))
-    for module in sorted(import_closure(project, _roots(project))):
+    packages = policy_packages(project)
+    for module in sorted(import_closure(project, _roots(project), packages)):
         _copy(project / module, dags / module)
-    (dags / ".airflowignore").write_text("".join(f"{name}/\n" for name in IGNORED_FOLDERS))
+    ignored = dict.fromkeys((*IGNORED_FOLDERS, *packages))  # in order, once each
+    (dags / ".airflowignore").write_text("".join(f"{name}/\n" for name in ignored))
     _copy(
         requirements_file(project, options.airflow_version),
         out / "requirements" / "requirements.txt",
@@ -145,28 +158,40 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def policy_packages(project: Path) -> tuple[str, ...]:
+    """The project's packages whose code configs may name (its policy): ``callables`` and the
+    top-level packages of ``callable_packages`` that live in the project."""
+    policy = load_policy(project / CONFIGS_DIR_NAME)
+    tops = {name.split(".")[0] for name in policy.callable_packages}
+    return tuple(sorted({"callables", *(t for t in tops if (project / t).is_dir())}))
+
+
 def _roots(project: Path) -> list[Path]:
-    """The DAG files, and every callable module (tasks import them by dotted path at run time)."""
+    """The DAG files, and every module of the policy's packages (tasks import them by dotted
+    path at run time)."""
     return [
         *sorted((project / "dags").glob("*.py")),
-        *sorted((project / "callables").rglob("*.py")),
+        *(p for top in policy_packages(project) for p in sorted((project / top).rglob("*.py"))),
     ]
 
 
-def import_closure(project: Path, roots: Iterable[Path]) -> set[Path]:
-    """Project-relative files of every ``dagforge``/``callables`` module the ``roots`` import,
-    transitively.
+def import_closure(
+    project: Path, roots: Iterable[Path], packages: tuple[str, ...] = ("callables",)
+) -> set[Path]:
+    """Project-relative files of every ``dagforge`` module and every module of ``packages`` the
+    ``roots`` import, transitively.
     """
+    shipped = ("dagforge", *packages)
     found: set[Path] = set()
     todo = list(roots)
     while todo:
         path = todo.pop()
         for name in _imported_modules(path, project):
-            for module in _module_files(project, name):
+            for module in _module_files(project, name, shipped):
                 if module not in found:
                     found.add(module)
                     todo.append(project / module)
-    found.update(r.relative_to(project) for r in roots if r.parts[len(project.parts)] in PACKAGES)
+    found.update(r.relative_to(project) for r in roots if r.parts[len(project.parts)] in shipped)
     return found
 
 
@@ -189,12 +214,12 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
     return ".".join([*parent, *([node.module] if node.module else [])])
 
 
-def _module_files(project: Path, name: str) -> list[Path]:
+def _module_files(project: Path, name: str, shipped: tuple[str, ...] = PACKAGES) -> list[Path]:
     """The files that importing ``name`` loads from the project: each package ``__init__`` and the
     module.
     """
     parts = name.split(".")
-    if parts[0] not in PACKAGES:
+    if parts[0] not in shipped:
         return []
     files = []
     for end in range(1, len(parts) + 1):
@@ -219,10 +244,11 @@ def requirements_file(project: Path, airflow_version: str) -> Path:
 
 
 def startup_script() -> str:
-    """MWAA runs this in every component before Airflow starts."""
-    exports = "".join(
-        f"export {key}={value}\n" for key, value in {**OFFLINE_ENV, **DAGFORGE_SETTINGS}.items()
-    )
+    """MWAA runs this in every component before Airflow starts. A code policy set through the
+    environment where the bundle is built goes with it: the loader on MWAA reads the same."""
+    policy = {name: os.environ[name] for name in POLICY_ENV.values() if name in os.environ}
+    settings = {**OFFLINE_ENV, **DAGFORGE_SETTINGS, **policy}
+    exports = "".join(f"export {key}={shlex.quote(value)}\n" for key, value in settings.items())
     return (
         "#!/usr/bin/env bash\n# Written by 'dagforge bundle'. MWAA sources this before every "
         "scheduler, worker and web server\n# start: dag-factory must not call out (MWAA private "

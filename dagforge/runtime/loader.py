@@ -31,6 +31,7 @@ from dagforge.build import build_dags
 from dagforge.errors import ConfigError, ConfigsNotFoundError
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import RESERVED_DAG_PREFIX
+from dagforge.policy import Policy, load_policy
 from dagforge.problems import Problem
 from dagforge.project import load_project
 from dagforge.runtime import errordag, projectcache
@@ -39,7 +40,6 @@ from dagforge.runtime.vet import vet
 from dagforge.settings import (
     CONFIGS_DIR_NAME,
     CONFIGS_ENV,
-    DEFAULT_CALLABLE_PACKAGES,
     STRICT_ENV,
 )
 
@@ -125,39 +125,40 @@ def load_dags(target: MutableMapping[str, Any], dags_dir: Path) -> LoadOutcome:
 def _load(target: MutableMapping[str, Any], configs: Path, strict: bool) -> LoadOutcome:
     dag_id, task_id = parsing_context()
     dag_id = None if strict else dag_id
-    decision, how = current_decision(configs, only=dag_id)
+    policy = load_policy(configs)
+    decision, how = current_decision(configs, policy, only=dag_id)
     if strict and any(p.severity == "error" for p in decision.problems):
         raise ConfigError([p for p in decision.problems if p.severity == "error"])
     if dag_id:
-        return _build_one(target, decision, dag_id, task_id)
+        return _build_one(target, decision, policy, dag_id, task_id)
     _log(decision.problems)
     outcome = LoadOutcome(how, problems=list(decision.problems))
-    _build(target, outcome, decision.accepted)
+    _build(target, outcome, decision.accepted, policy)
     _show_broken(target, outcome, decision.broken)
     return outcome
 
 
 def current_decision(
-    configs: Path, packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES, only: str | None = None
+    configs: Path, policy: Policy, only: str | None = None
 ) -> tuple[Decision, Path_]:
     """The decision for the configs as they are now: from the cache when it passes the re-check
     (of the DAG ``only`` names, when a task run needs just that one), else from the full check,
     which then refreshes the cache."""
-    material = projectcache.key(configs)
+    material = projectcache.key(configs, policy)
     cached = projectcache.load(material, only)
-    if cached is not None and not _rejected(cached, configs, packages):
+    if cached is not None and not _rejected(cached, configs, policy):
         return cached, "cache"
     project = load_project(
-        [configs], configs, callable_packages=packages, isolate=True, names_from=configs.parent
+        [configs], configs, policy=policy, isolate=True, names_from=configs.parent
     )
     decision = decide(project)
     projectcache.save(material, decision)
     return (decision.narrowed(only) if only is not None else decision), "full"
 
 
-def _rejected(decision: Decision, configs: Path, packages: Sequence[str]) -> list[str]:
+def _rejected(decision: Decision, configs: Path, policy: Policy) -> list[str]:
     try:
-        reasons = vet(decision, configs, packages)
+        reasons = vet(decision, configs, policy)
     except RecursionError:
         reasons = ["nested too deep"]
     if reasons:
@@ -166,11 +167,15 @@ def _rejected(decision: Decision, configs: Path, packages: Sequence[str]) -> lis
 
 
 def _build_one(
-    target: MutableMapping[str, Any], decision: Decision, dag_id: str, task_id: str | None
+    target: MutableMapping[str, Any],
+    decision: Decision,
+    policy: Policy,
+    dag_id: str,
+    task_id: str | None,
 ) -> LoadOutcome:
     outcome = LoadOutcome("task")
     tasks = [task_id] if task_id else []
-    _build(target, outcome, [d for d in decision.accepted if d.dag_id == dag_id], tasks)
+    _build(target, outcome, [d for d in decision.accepted if d.dag_id == dag_id], policy, tasks)
     broken = [b for b in decision.broken if b.dag_id == dag_id]
     _log([p for b in broken for p in b.problems])
     _show_broken(target, outcome, broken, tasks)
@@ -181,9 +186,10 @@ def _build(
     target: MutableMapping[str, Any],
     outcome: LoadOutcome,
     dags: list[ExpandedDag],
+    policy: Policy,
     requested: Sequence[str] = (),
 ) -> None:
-    built = build_dags(dags, isolate=True)
+    built = build_dags(dags, isolate=True, policy=policy)
     target.update(built.dags)
     outcome.built = sorted(built.dags)
     configs = {dag.dag_id: dag for dag in dags}

@@ -2,10 +2,11 @@
 
 Airflow's DAG processor re-imports the loader every 30 s in a new process, almost always on
 unchanged configs, and on MWAA every task re-imports it too. The decision
-(:mod:`dagforge.runtime.decision`) depends only on the config files' bytes and on the code that
-checks them, so it is stored under a key made of every config file's path and bytes plus a
-fingerprint of dagforge's code, the schemas and the allowed callables' code. Any change misses,
-and the full check runs again. What is read back is re-checked before anything is built from it.
+(:mod:`dagforge.runtime.decision`) depends only on the config files (their ``$VARS`` expanded, as
+dag-factory expands them), the project's code policy and the code that checks them, so it is
+stored under a key made of every config and defaults file's path and text plus a fingerprint of
+dagforge's code, the schemas, the policy and the code it allows. Any change misses, and the full
+check runs again. What is read back is re-checked before anything is built from it.
 """
 
 from __future__ import annotations
@@ -19,25 +20,26 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dagforge.envvars import expand_env
 from dagforge.expand import ExpandedDag, Origin
+from dagforge.language.typed import from_json_data, has_timestamps, to_json_data
 from dagforge.load.files import discover
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 from dagforge.runtime import cache as store
 from dagforge.runtime.decision import Broken, Decision
-from dagforge.settings import (
-    DEFAULT_CALLABLE_PACKAGES,
-    DEFAULTS_NAMES,
-    MAX_CONFIG_BYTES,
-    PACKAGE_DIR,
-    SCHEMAS_DIR,
-)
+from dagforge.settings import DEFAULTS_NAMES, MAX_CONFIG_BYTES, PACKAGE_DIR, SCHEMAS_DIR
+
+_FORMAT = b"dagforge-fingerprint-3"
 
 
 @cache
-def fingerprint(packages: tuple[str, ...] = DEFAULT_CALLABLE_PACKAGES) -> str:
-    """A hash of every source file validation reads: dagforge, the schemas, the allowed packages."""
-    roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(packages)]
-    digest = hashlib.sha256(b"dagforge-fingerprint-2")
+def fingerprint(policy: Policy) -> str:
+    """A hash of every source file validation reads: dagforge, the schemas, the policy and the
+    code it allows (packages and callable files)."""
+    roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(policy.callable_packages)]
+    roots += [folder for folder in policy.callable_files if folder.is_dir()]
+    digest = hashlib.sha256(_FORMAT + policy.fingerprint().encode())
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".json") and path.is_file():
@@ -55,11 +57,11 @@ def _package_dirs(packages: Iterable[str]) -> list[Path]:
     ]
 
 
-def key(configs: Path) -> str:
-    """Everything the decision for ``configs`` depends on: the code, then each config and
-    defaults file's path and bytes (a file that is not a regular file counts by its kind only,
-    and is never opened: it could be a FIFO)."""
-    digest = hashlib.sha256(fingerprint().encode())
+def key(configs: Path, policy: Policy) -> str:
+    """Everything the decision for ``configs`` depends on: the code and policy, then each config
+    and defaults file's path and text (a file that is not a regular file counts by its kind
+    only, and is never opened: it could be a FIFO)."""
+    digest = hashlib.sha256(fingerprint(policy).encode())
     paths = [*discover([configs]), *_defaults_files(configs)]
     for path in sorted(set(paths)):
         digest.update(b"\0\0" + str(path.relative_to(configs.absolute())).encode() + b"\0")
@@ -80,9 +82,13 @@ def _content(path: Path) -> bytes:
         status = resolved.stat()
         if not resolved.is_file() or status.st_size > MAX_CONFIG_BYTES:
             return f"<{status.st_mode:o} {status.st_size} {status.st_mtime_ns}>".encode()
-        return str(resolved).encode() + b"\0" + resolved.read_bytes()
+        data = resolved.read_bytes()
     except (OSError, RuntimeError) as exc:
         return f"<unreadable: {exc}>".encode()
+    try:  # the data depends on the $VARS the text names, as this process sees them
+        return str(resolved).encode() + b"\0" + expand_env(data.decode("utf-8")).text.encode()
+    except UnicodeDecodeError:
+        return str(resolved).encode() + b"\0" + data
 
 
 def load(material: str, only: str | None = None) -> Decision | None:
@@ -120,7 +126,9 @@ def _dag_json(dag: ExpandedDag) -> dict[str, Any]:
     origin = dag.origin
     template = list(origin.template_path) if origin.template_path is not None else None
     where = [origin.file, list(origin.path), origin.line, template, origin.template_line]
-    return {"dag_id": dag.dag_id, "config": dag.config, "origin": where}
+    dates = has_timestamps(dag.config)  # YAML dates in free values, kept apart from text
+    config = to_json_data(dag.config) if dates else dag.config
+    return {"dag_id": dag.dag_id, "config": config, "dates": dates, "origin": where}
 
 
 def _from_json(data: dict[str, Any], rows: dict[str, Any], only: str | None) -> Decision:
@@ -143,4 +151,5 @@ def _dag_from_json(item: dict[str, Any]) -> ExpandedDag:
     file, path, line, template_path, template_line = item["origin"]
     template = tuple(template_path) if template_path is not None else None
     origin = Origin(str(file), tuple(path), int(line), template, template_line)
-    return ExpandedDag(str(item["dag_id"]), dict(item["config"]), origin)
+    config = from_json_data(item["config"]) if item.get("dates") else item["config"]
+    return ExpandedDag(str(item["dag_id"]), dict(config), origin)

@@ -15,14 +15,14 @@ from typing import Any
 
 import yaml
 
+from dagforge.checks.operator_lookup import lookup
 from dagforge.expand import ExpandedDag, dag_ids
 from dagforge.language.keys import CALLABLE_ARGS, RESERVED_DAG_PREFIX
 from dagforge.language.patterns import valid_id
-from dagforge.language.schema import load_schema
-from dagforge.language.typed import ALLOWED_TYPES
 from dagforge.language.walk import tasks_of
 from dagforge.load.files import discover, read_text, refused
 from dagforge.load.limits import deepest_line
+from dagforge.policy import Policy
 from dagforge.problems import Problem
 from dagforge.project import display_name
 from dagforge.runtime.decision import Broken, Decision
@@ -35,9 +35,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader  # type: ignore[assignment]
 
 
-def vet(decision: Decision, configs: Path, packages: Sequence[str]) -> list[str]:
+def vet(decision: Decision, configs: Path, policy: Policy) -> list[str]:
     """Why ``decision`` may not be used (empty when it may)."""
-    reasons = [r for dag in decision.accepted for r in vet_dag(dag, packages)]
+    reasons = [r for dag in decision.accepted for r in vet_dag(dag, policy)]
     reasons += [r for broken in decision.broken for r in _vet_broken(broken)]
     ids = [dag.dag_id for dag in decision.accepted] + [b.dag_id for b in decision.broken]
     if len(ids) != len(set(ids)):
@@ -76,16 +76,16 @@ def _vet_broken(broken: Broken) -> list[str]:
     return [f"invalid id {bad!r} of a broken DAG" for bad in ids if not valid_id(bad)]
 
 
-def vet_dag(dag: ExpandedDag, packages: Sequence[str]) -> list[str]:
+def vet_dag(dag: ExpandedDag, policy: Policy) -> list[str]:
     """Why one DAG read from the cache may not be built."""
     if not valid_id(dag.dag_id) or dag.dag_id.startswith(RESERVED_DAG_PREFIX):
         return [f"invalid dag_id {dag.dag_id!r}"]
     if not isinstance(dag.config, dict) or not tasks_of(dag.config):
         return [f"DAG {dag.dag_id!r} has no tasks"]
-    return list(_named_code(dag.dag_id, dag.config, tuple(packages)))
+    return list(_named_code(dag.dag_id, dag.config, policy))
 
 
-def _named_code(dag_id: str, config: dict[str, Any], packages: tuple[str, ...]) -> Iterator[str]:
+def _named_code(dag_id: str, config: dict[str, Any], policy: Policy) -> Iterator[str]:
     """Every callable, callback, operator and ``__type__`` outside what configs may name, where
     dag-factory reads them: the DAG, its default_args, each task and each task group's
     default_args."""
@@ -95,36 +95,39 @@ def _named_code(dag_id: str, config: dict[str, Any], packages: tuple[str, ...]) 
     levels += [g.get("default_args") for g in group_list if isinstance(g, dict)]
     for level in (level for level in levels if isinstance(level, dict)):
         for key, item in level.items():
-            yield from _check_key(dag_id, key, item, packages)
-    yield from (f"DAG {dag_id!r}: __type__ {t!r} is not allow-listed" for t in _types(config))
+            yield from _check_key(dag_id, key, item, policy)
+    yield from (f"DAG {dag_id!r}: __type__ {t!r} is not allowed" for t in _types(config, policy))
 
 
-def _check_key(dag_id: str, key: str, item: Any, packages: tuple[str, ...]) -> Iterator[str]:
+def _check_key(dag_id: str, key: str, item: Any, policy: Policy) -> Iterator[str]:
     named = item.get("callback") if isinstance(item, dict) else item
-    if (key in CALLABLE_ARGS or key.endswith(CALLBACK_SUFFIX)) and isinstance(named, str):
-        if not _allowed(named, packages):
-            yield f"DAG {dag_id!r}: {key} names {named!r}, outside the allowed packages"
-    elif key == "operator" and item not in _operators():
-        yield f"DAG {dag_id!r}: operator {item!r} is not allow-listed"
+    names_code = key in CALLABLE_ARGS or key.endswith(CALLBACK_SUFFIX)
+    if names_code and isinstance(named, str) and not policy.allows_callable(named):
+        yield f"DAG {dag_id!r}: {key} names {named!r}, outside the allowed packages"
+    elif key.endswith("_file") and isinstance(item, str) and not policy.allows_file(item):
+        yield f"DAG {dag_id!r}: {key} {item!r} is outside the allowed callable files"
+    elif key == "operator" and (not isinstance(item, str) or lookup(item, policy).problem[0]):
+        yield f"DAG {dag_id!r}: operator {item!r} is not one configs may name"
+    elif key == "decorator" and not _airflow_or_allowed(item, policy):
+        yield f"DAG {dag_id!r}: decorator {item!r} is not one configs may name"
 
 
-def _types(value: Any, depth: int = 0) -> Iterator[str]:
-    """``__type__`` values anywhere in ``value`` that are not allow-listed."""
+def _airflow_or_allowed(dotted: object, policy: Policy) -> bool:
+    return isinstance(dotted, str) and (
+        dotted.startswith("airflow.") or policy.allows_callable(dotted)
+    )
+
+
+def _types(value: Any, policy: Policy, depth: int = 0) -> Iterator[str]:
+    """``__type__`` values anywhere in ``value`` that the policy does not allow."""
     if depth > 200:
         yield "<nested too deep>"
     elif isinstance(value, dict):
-        if "__type__" in value and value["__type__"] not in ALLOWED_TYPES:
-            yield str(value["__type__"])
+        named = value.get("__type__")
+        if named is not None and not (isinstance(named, str) and policy.allows_type(named)):
+            yield str(named)
         for item in value.values():
-            yield from _types(item, depth + 1)
+            yield from _types(item, policy, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            yield from _types(item, depth + 1)
-
-
-def _allowed(dotted: str, packages: tuple[str, ...]) -> bool:
-    return any(dotted.startswith(f"{package}.") for package in packages)
-
-
-def _operators() -> set[str]:
-    return set(load_schema()["$defs"]["operator"]["enum"])
+            yield from _types(item, policy, depth + 1)

@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.errors import ConfigError
+from dagforge.language.dagfactory import (
+    DECORATOR_ALIASES,
+    FILE_PAIRS_DAG,
+    FILE_PAIRS_TASK,
+    FILE_SUFFIX,
+    NAME_SUFFIX,
+)
+from dagforge.language.keys import DURATION_KEYS
 from dagforge.language.removed import (
     REMOVED,
     REMOVED_OPERATORS,
@@ -28,6 +36,7 @@ from dagforge.load import Document, JsonPath, load_text, value_at
 from dagforge.settings import SCHEMA_FILE, SCHEMAS_DIR
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
+PAIRS = frozenset({*FILE_PAIRS_TASK, *FILE_PAIRS_DAG})
 
 
 @dataclass(frozen=True)
@@ -77,26 +86,38 @@ def _edits(doc: Document, lines: list[str], package: str, manual: list[str]) -> 
         key = path[-1]
         if not isinstance(key, str) or not isinstance(parent, dict):
             continue
-        if removed_key(key, parent.get(key), parent) is None:
+        if removed_key(key, parent.get(key), parent) is None and _pair(key, parent) is None:
             continue
         edit = _edit_for(doc, lines, path, parent, package)
         if edit is None:
-            manual.append(
-                f"line {mark.line}: '{key}' needs a manual change "
-                f"({removed_key(key, parent[key], parent)})"
-            )
+            why = removed_key(key, parent[key], parent) or ("a file-based callable",)
+            manual.append(f"line {mark.line}: '{key}' needs a manual change ({why[0]})")
         elif edit.new is not None or edit.old:
             yield edit
 
 
+def _pair(key: str, parent: Mapping[str, Any]) -> str | None:
+    """The callable key of a dag-factory ``<key>_name``/``<key>_file`` pair ``key`` belongs to."""
+    for suffix in (NAME_SUFFIX, FILE_SUFFIX):
+        base = key.removesuffix(suffix)
+        if (
+            base != key
+            and base in PAIRS
+            and {f"{base}{NAME_SUFFIX}", f"{base}{FILE_SUFFIX}"} <= set(parent)
+        ):
+            return base
+    return None
+
+
 def operator_renames() -> dict[str, str]:
-    """Airflow 2 operator paths → their Airflow 3 home."""
-    return {**operator_aliases(), **REMOVED_OPERATORS}
+    """Airflow 2 operator and decorator paths → their Airflow 3 home."""
+    return {**operator_aliases(), **REMOVED_OPERATORS, **DECORATOR_ALIASES}
 
 
 def _operator_edits(doc: Document, lines: list[str]) -> Iterator[Edit]:
     for path, mark in doc.values.items():
-        value = value_at(doc.data, path) if path and path[-1] == "operator" else None
+        named = path and path[-1] in ("operator", "decorator")
+        value = value_at(doc.data, path) if named else None
         if isinstance(value, str) and value in operator_renames():
             start = mark.column - 1
             quoted = lines[mark.line - 1][start] in "'\""
@@ -107,7 +128,7 @@ def _operator_edits(doc: Document, lines: list[str]) -> Iterator[Edit]:
                 value,
                 new,
                 mark.line,
-                f"operator {value} → {new}",
+                f"{path[-1]} {value} → {new}",
             )
 
 
@@ -137,25 +158,26 @@ def _edit_for(
     entry = REMOVED.get(key)
     if entry is not None and entry.rename:
         return Edit(mark.line, mark.column, key, entry.rename, mark.line, f"{key} → {entry.rename}")
-    if key == "python_callable_name" and "python_callable_file" in parent:
-        return _delete(
-            lines,
-            mark.line,
-            mark.column,
-            last,
-            old,
-            "python_callable_name folded into python_callable",
-        )
-    if key == "python_callable_file":
-        target = callable_path(parent)
+    base = _pair(key, parent)
+    if base is not None and key.endswith(NAME_SUFFIX):
+        note = f"{key} folded into {base}"
+        return _delete(lines, mark.line, mark.column, last, old, note)
+    if base is not None:
+        target = callable_path(parent, base)
         if target is None or last != mark.line:
             return None
-        new = "python_callable: " + target.replace("callables.", f"{package}.", 1)
+        new = f"{base}: " + target.replace("callables.", f"{package}.", 1)
         return Edit(mark.line, mark.column, old, new, last, f"{old} → {new}")
     seconds = isinstance(value, int) and not isinstance(value, bool) and SECONDS_SUFFIX.search(key)
-    if seconds and last == mark.line:
-        new = f"{SECONDS_SUFFIX.sub('', key)}: {format_duration(value)}"
+    new_key = SECONDS_SUFFIX.sub("", key)
+    if seconds and new_key in DURATION_KEYS and last == mark.line:
+        new = f"{new_key}: {format_duration(value)}"
         return Edit(mark.line, mark.column, old, new, last, f"{old} → {new}")
+    if seconds and new_key in REMOVED and REMOVED[new_key].drop:  # sla_secs: SLAs are gone
+        note = f"removed {old.strip()} ({REMOVED[new_key].drop})"
+        return _delete(lines, mark.line, mark.column, last, old, note)
+    if seconds:
+        return None  # no Airflow 3 key takes it: a person decides
     if entry is not None and entry.drop:
         return _delete(
             lines, mark.line, mark.column, last, old, f"removed {old.strip()} ({entry.why})"

@@ -15,6 +15,7 @@ import yaml
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import DURATION_KEYS
 from dagforge.language.values import convert_levels, parse_duration
+from dagforge.load import Timestamp
 from dagforge.secrets import masked
 
 
@@ -31,9 +32,22 @@ def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return plain
 
 
+def _yaml_dates(value: Any) -> Any:
+    """Unquoted YAML dates stay unquoted dates (dag-factory reads them as ``date`` objects)."""
+    if isinstance(value, Timestamp):
+        return value.value()
+    if isinstance(value, dict):
+        return {key: _yaml_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_yaml_dates(item) for item in value]
+    return value
+
+
 def to_plain(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The DAG config with friendly durations replaced, at DAG, default_args and task level."""
-    return convert_levels(config, _plain)
+    """The DAG config with friendly durations replaced, at DAG, default_args, task group and
+    task level."""
+    plain: dict[str, Any] = _yaml_dates(convert_levels(config, _plain))
+    return plain
 
 
 def render_dag(dag: ExpandedDag) -> str:

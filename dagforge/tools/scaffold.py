@@ -177,7 +177,8 @@ templates:
         - task_id: run
           operator: airflow.providers.standard.operators.bash.BashOperator
           # Values from a config are data: pass them through env, never into the command text.
-          bash_command: 'echo "{name} $PARAMS for {{{{ ds }}}}"'
+          # (printenv, not $PARAMS: dag-factory expands $NAMES in the YAML text when it reads it)
+          bash_command: 'echo "{name} $(printenv PARAMS) for {{{{ ds }}}}"'
           env: {{PARAMS: "{placeholders}"}}
     instances:
       - {{{example}}}

@@ -17,7 +17,15 @@ from packaging.utils import canonicalize_name
 
 from dagforge.errors import BundleError, BundleRefusedError
 from dagforge.mwaa import localairflow
-from dagforge.mwaa.bundle import BundleOptions, build_bundle, import_closure, probe
+from dagforge.mwaa.bundle import (
+    BundleOptions,
+    _roots,
+    build_bundle,
+    import_closure,
+    policy_packages,
+    probe,
+    startup_script,
+)
 from tests.conftest import REPO
 
 CONSTRAINT = (
@@ -115,6 +123,31 @@ def test_startup_script_turns_telemetry_off_and_is_valid_bash(layout: Path) -> N
     script = layout / "startup" / "startup.sh"
     assert "export AIRFLOW__DAG_FACTORY__ENABLE_TELEMETRY=False" in script.read_text()
     assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+
+
+def test_a_policy_set_in_the_environment_goes_to_mwaa_with_the_bundle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DAGFORGE_CALLABLE_PACKAGES", "callables,mycompany.etl")
+    script = startup_script()
+    assert "export DAGFORGE_CALLABLE_PACKAGES=callables,mycompany.etl\n" in script
+    monkeypatch.delenv("DAGFORGE_CALLABLE_PACKAGES")
+    assert "DAGFORGE_CALLABLE" not in startup_script()
+
+
+def test_the_bundle_ships_the_policy_file_and_the_policys_packages(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "dags").mkdir(parents=True)
+    (project / "dags" / "d.py").write_text("import etl.jobs\n")
+    (project / "etl").mkdir()
+    (project / "etl" / "__init__.py").write_text("")
+    (project / "etl" / "jobs.py").write_text("__all__: list[str] = []\n")
+    configs = project / "dagfactory_configs"
+    configs.mkdir()
+    (configs / "dagforge.toml").write_text('[policy]\ncallable_packages = ["callables", "etl"]\n')
+    assert policy_packages(project) == ("callables", "etl")
+    shipped = {p.as_posix() for p in import_closure(project, _roots(project), ("etl",))}
+    assert {"etl/__init__.py", "etl/jobs.py"} <= shipped
 
 
 def test_import_closure_follows_relative_and_nested_imports(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from dagforge.policy import load_policy
 from dagforge.runtime import cache, loader, projectcache
 from tests.conftest import REPO
 
@@ -23,8 +24,9 @@ d_{n}:
   tasks:
     - task_id: a
       operator: {python}
-      python_callable: callables.s3.join_key
-      op_args: [x, y]
+      python_callable: callables.who.process_country
+      op_kwargs: {{country_code: AU, bucket: b, source_key: k, output_prefix: o,
+                  ds: "{{{{ ds }}}}"}}
 """
 
 
@@ -51,7 +53,8 @@ def _load(dags: Path) -> tuple[dict[str, Any], str]:
 
 
 def _entry(dags: Path) -> Path:
-    key = projectcache.key(dags.parent / "dagfactory_configs")
+    configs = dags.parent / "dagfactory_configs"
+    key = projectcache.key(configs, load_policy(configs))
     return cache.cache_dir() / f"{cache.digest(key)}.jsonl"
 
 
@@ -91,11 +94,12 @@ def test_key_covers_configs_defaults_and_the_code(
     dags: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     configs = dags.parent / "dagfactory_configs"
-    before = projectcache.key(configs)
+    policy = load_policy(configs)
+    before = projectcache.key(configs, policy)
     (configs / "defaults.yml").write_text("default_args: {owner: someone}\n")
-    with_defaults = projectcache.key(configs)
-    monkeypatch.setattr(projectcache, "fingerprint", lambda: "other code")
-    assert len({before, with_defaults, projectcache.key(configs)}) == 3
+    with_defaults = projectcache.key(configs, policy)
+    monkeypatch.setattr(projectcache, "fingerprint", lambda policy: "other code")
+    assert len({before, with_defaults, projectcache.key(configs, policy)}) == 3
 
 
 def test_fingerprint_includes_the_callables_package() -> None:
@@ -111,7 +115,7 @@ def test_a_planted_callable_outside_the_allow_list_is_never_built(dags: Path) ->
     _plant(dags, swap)
     target, how = _load(dags)
     assert how == "full"
-    assert target["d_x"].get_task("a").python_callable.__name__ == "join_key"
+    assert target["d_x"].get_task("a").python_callable.__name__ == "process_country"
     assert _load(dags)[1] == "cache"  # the planted entry was replaced
 
 

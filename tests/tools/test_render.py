@@ -63,7 +63,7 @@ def test_list_prints_each_dag_id_with_file_and_line(
         rows["example_country_na"]
         == "tests/corpus/good/template_countries.yml:27 (template at line 4)"
     )
-    assert len(rows) == 22
+    assert len(rows) == 23
 
 
 def test_list_marks_dags_of_broken_files_and_exits_1(

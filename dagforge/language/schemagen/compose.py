@@ -13,173 +13,98 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.language import patterns
+from dagforge.language.dagfactory import (
+    CALLBACKS,
+    DAG_DEPRECATED,
+    DAG_NO_EFFECT,
+    FILE_PAIRS_DAG,
+)
 from dagforge.language.keys import DATE_KEYS
+from dagforge.language.schemagen.tasks import arg_schema, file_pairs, group_defs, task_defs
 from dagforge.language.schemagen.values import ref, schedule_defs, value_defs
 
 Schema = dict[str, Any]
 
 SCHEMA_ID = "https://dagforge.dev/schemas/dagforge.schema.json"
-TASK_KEYS: Schema = {
-    "task_id": {
-        "type": "string",
-        "pattern": patterns.ID,
-        "description": "Unique within the DAG.",
-    },
-    "operator": {"$ref": "#/$defs/operator"},
-    "dependencies": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "task_ids this task runs after.",
-    },
-    "task_group_name": {
-        "type": "string",
-        "description": "The task group (under task_groups) holding it.",
-    },
-    "inlets": {"$ref": "#/$defs/assetList"},
-    "outlets": {"$ref": "#/$defs/assetList"},
-}
-
 
 DAG_DESCRIPTIONS = {
-    "schedule": "When the DAG runs: cron, preset, null, or assets.",
+    "schedule": "When the DAG runs: cron, preset, null, assets, a timetable.",
     "tasks": "The tasks: a list or a mapping.",
     "default_args": "Arguments every task inherits.",
     "dagrun_timeout": "Fail a run that takes longer.",
     "catchup": "Run the missed intervals since start_date.",
     "tags": "Labels shown in the UI.",
     "max_active_tasks": "Replaces the removed `concurrency`.",
-    "start_date": "First logical date.",
-    "task_groups": "Task groups by name; tasks join one with task_group_name.",
+    "start_date": "First logical date, read in `timezone`.",
+    "task_groups": "Task groups; tasks join one with task_group_name.",
     "max_active_runs": "Concurrent runs of this DAG.",
     "params": "DAG params (run-time configuration).",
+    "timezone": "dag-factory reads start_date and end_date in this zone (default UTC).",
+    "vars": "Anything: a place for YAML anchors; dag-factory ignores it.",
+    "doc_md_file_path": "An absolute path to a Markdown file read into the DAG's docs.",
+    "doc_md_python_arguments": "Keyword arguments of the doc_md_python_callable.",
+    "user_defined_macros": "Jinja macros: dotted paths of functions (or nested mappings).",
 }
 
 
-# DAG keys whose friendly form or constraint the signature cannot tell.
+# DAG keys whose friendly form, dag-factory form or constraint the signature cannot tell.
 DAG_OVERRIDES: Schema = {
     "schedule": ref("schedule"),
-    **{key: ref("date") for key in DATE_KEYS},
+    **{key: ref("dagDate") for key in DATE_KEYS},
     "default_args": ref("defaultArgs"),
     "params": {"type": "object", "additionalProperties": ref("value")},
     "tags": {"type": "array", "items": {"type": "string"}},
     "max_active_runs": {"type": "integer", "minimum": 1},
     "max_active_tasks": {"type": "integer", "minimum": 1},
     "max_consecutive_failed_dag_runs": {"type": "integer", "minimum": 0},
+    "render_template_as_native_obj": {"type": "boolean"},
+    "template_searchpath": {"type": ["string", "array"], "items": {"type": "string"}},
+    "user_defined_macros": ref("macros"),
+    "sla_miss_callback": ref("callback"),
     "tasks": ref("tasks"),
-    "task_groups": ref("taskGroups"),  # dag-factory's own keys
+    "task_groups": ref("taskGroups"),
+    # dag-factory's own keys
+    "timezone": {"type": "string"},
+    "vars": ref("value"),
+    "doc_md_file_path": {"type": "string"},
+    "doc_md_python_arguments": {"type": "object", "additionalProperties": ref("value")},
+    **{key: ref("callback") for key in CALLBACKS},
+    **{key: {"type": "string"} for key in DAG_NO_EFFECT if key not in CALLBACKS},
+    **{key: {"type": "integer", "minimum": 1} for key in DAG_DEPRECATED},
+    **file_pairs(FILE_PAIRS_DAG),
 }
 
 
-def dag_keys(registry: Schema, tasks_required: bool) -> Schema:
-    """DAG-level keys: the DAG signature (from the registry), friendly where dagforge is
-    friendlier."""
+def dag_keys(registry: Schema) -> Schema:
+    """DAG-level keys: the DAG signature (from the registry) and dag-factory's own keys."""
     keys = {**{k: arg_schema(v) for k, v in registry["dag"].items()}, **DAG_OVERRIDES}
     keys = {
         key: {**spec, "description": DAG_DESCRIPTIONS[key]} if key in DAG_DESCRIPTIONS else spec
         for key, spec in sorted(keys.items())
     }
-    schema: Schema = {
+    return {
         "type": "object",
         "properties": keys,
         "additionalProperties": False,
         "x-dagforge-code": "unknown-key",
     }
-    return {**schema, "required": ["tasks"]} if tasks_required else schema
-
-
-def arg_schema(spec: Schema) -> Schema:
-    if spec.get("format") in ("duration", "callable"):
-        return ref(spec["format"])
-    types = spec.get("types", [])
-    if not types or "object" in types or "array" in types:
-        return {"type": types, "$ref": "#/$defs/value"} if types else ref("value")
-    return {"type": types[0] if len(types) == 1 else types}
-
-
-def task_def(base: Schema, args: Schema, required: list[str]) -> Schema:
-    properties = {**{k: arg_schema(v) for k, v in sorted({**base, **args}.items())}, **TASK_KEYS}
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": ["operator", *required],
-        "additionalProperties": False,
-        "x-dagforge-code": "unknown-key",
-    }
-
-
-def short(path: str) -> str:
-    return path.rsplit(".", 1)[-1]
-
-
-def operator_defs(registry: Schema) -> dict[str, Schema]:
-    """One closed task schema per operator, chosen by the task's ``operator`` (aliases included)."""
-    names = {
-        path: [path, *sorted(a for a, c in registry["aliases"].items() if c == path)]
-        for path in registry["operators"]
-    }
-    branches = [
-        {
-            "if": {"required": ["operator"], "properties": {"operator": {"enum": spellings}}},
-            "then": ref(f"task.{short(path)}"),
-        }
-        for path, spellings in names.items()
-    ]
-    defs: dict[str, Schema] = {
-        "operator": {
-            "enum": sorted(s for spellings in names.values() for s in spellings),
-            "x-dagforge-code": "unknown-operator",
-            "description": "An allow-listed operator (Airflow 2 import paths map to the same "
-            "class).",
-        },
-        "task": {
-            "type": "object",
-            "required": ["operator"],
-            "properties": {"operator": ref("operator")},
-            "allOf": branches,
-            "x-dagforge-code": "missing-key",
-        },
-    }
-    for path, spec in registry["operators"].items():
-        defs[f"task.{short(path)}"] = {
-            **task_def(registry["base"], spec["args"], spec["required"]),
-            "title": path,
-        }
-    return defs
 
 
 def structure_defs(registry: Schema) -> dict[str, Schema]:
-    base = {k: arg_schema(v) for k, v in registry["base"].items()}
-    base.update(inlets=TASK_KEYS["inlets"], outlets=TASK_KEYS["outlets"])
     return {
-        "defaultArgs": {
+        "dagDefaults": dag_keys(registry),
+        "dag": dag_keys(registry),
+        "macros": {
             "type": "object",
-            "additionalProperties": False,
-            "x-dagforge-code": "unknown-key",
-            "properties": {**base, "start_date": ref("date"), "end_date": ref("date")},
-        },
-        "dagDefaults": dag_keys(registry, tasks_required=False),
-        "dag": dag_keys(registry, tasks_required=True),
-        "tasks": {
-            "type": ["array", "object"],
-            "if": {"type": "array"},
-            "then": {"minItems": 1, "items": {**ref("task"), "required": ["task_id"]}},
-            "else": {"minProperties": 1, "additionalProperties": ref("task")},
-        },
-        "taskGroups": {
-            "type": "object",
+            "description": "Macro name → dotted path of a function, a nested mapping, or a value.",
             "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "x-dagforge-code": "unknown-key",
-                "properties": {
-                    "tooltip": {"type": "string"},
-                    "prefix_group_id": {"type": "boolean"},
-                    "parent_group_name": {"type": "string"},
-                    "dependencies": {"type": "array", "items": {"type": "string"}},
-                    "default_args": ref("defaultArgs"),
-                },
+                "if": {"type": "string"},
+                "then": ref("callable"),
+                "else": {"if": {"type": "object"}, "then": ref("macros")},
             },
         },
+        **task_defs(registry),
+        **group_defs(registry),
         "template": template_def(),
     }
 
@@ -249,13 +174,16 @@ def compose(registry: Schema) -> Schema:
                 "additionalProperties": ref("template"),
                 "description": "Pipeline templates: one DAG per instance.",
             },
+            "task_groups": {
+                "description": "Ignored by dag-factory at the top of a file (it is no DAG): put "
+                "task groups under `default:` or a DAG.",
+            },
         },
         "additionalProperties": ref("dag"),
         "$defs": {
             **value_defs(),
             **schedule_defs(),
             **structure_defs(registry),
-            **operator_defs(registry),
         },
     }
 

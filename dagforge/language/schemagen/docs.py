@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from dagforge.policy import BUILTIN_TYPES
+
 Schema = dict[str, Any]
 _ANCHORS = {
     "defaultArgs": "default_args",
     "duration": "duration",
     "date": "date",
+    "dagDate": "dagdate",
+    "durationOrSeconds": "durationorseconds",
+    "callback": "callback",
+    "function": "function",
+    "taskGroups": "task-groups",
+    "macros": "value",
     "schedule": "schedule",
     "callable": "callable",
     "uri": "uri",
@@ -26,8 +34,23 @@ _SECTIONS = (
         "`tasks` is required in a DAG entry.",
     ),
     ("defaultArgs", "default_args", "Task arguments every task of the DAG inherits."),
+    (
+        "taskGroup",
+        "Task groups",
+        "Entries under `task_groups:` (a mapping by name, or a list whose items add `group_name`).",
+    ),
+    (
+        "decoratorTask",
+        "TaskFlow tasks",
+        "A task with `decorator:` instead of `operator:`; keys that are the function's "
+        "parameters are its arguments (`+task` passes another task's result).",
+    ),
     ("template", "Templates", "Entries under `templates:`; each yields one DAG per instance."),
-    ("scheduleObject", "Asset schedules", "`schedule:` as a mapping (data-aware scheduling)."),
+    (
+        "assetCondition",
+        "Asset conditions",
+        "`schedule:` as `{__and__: [...]}` or `{__or__: [...]}` of Assets (data-aware scheduling).",
+    ),
 )
 
 
@@ -61,6 +84,7 @@ def table(properties: Schema, required: list[str]) -> list[str]:
 
 def section(defs: Schema, name: str, title: str, intro: str) -> list[str]:
     spec = defs[name].get("else", defs[name])
+    spec = spec if "properties" in spec else defs[name]
     return [
         f"## {title}",
         "",
@@ -73,16 +97,18 @@ def section(defs: Schema, name: str, title: str, intro: str) -> list[str]:
 
 def values_section(defs: Schema) -> list[str]:
     lines = ["## Values", ""]
-    for name in ("duration", "date", "cron", "schedule", "callable", "uri", "assetList", "value"):
+    names = ("duration", "durationOrSeconds", "date", "dagDate", "cron", "schedule", "callable")
+    for name in (*names, "callback", "function", "uri", "assetList", "value"):
         spec = defs[name]
         shape = spec.get("else", spec)
         lines.append(f"### {name}\n\n{spec.get('description', shape.get('description', ''))}\n")
         if "pattern" in shape:
             lines.append(f"Form: `{shape['pattern']}`.\n")
     lines.append(
-        "### typed\n\nObjects with `__type__` may only name: "
-        + ", ".join(f"`{t}`" for t in defs["typed"]["properties"]["__type__"]["enum"])
-        + ".\n"
+        "### typed\n\nObjects with `__type__` may only name (a name ending in `.` admits the "
+        "classes under it): "
+        + ", ".join(f"`{t}`" for t in BUILTIN_TYPES)
+        + ", and what the project's policy adds (`types` in dagforge.toml).\n"
     )
     return lines
 
@@ -91,13 +117,16 @@ def operators_section(defs: Schema) -> list[str]:
     lines = [
         "## Operators",
         "",
-        "A task's `operator` must be one of these. Each accepts the task keys (`task_id`, "
-        "`dependencies`, `task_group_name`, `inlets`, `outlets`), the BaseOperator arguments of "
-        "[default_args](#default_args), and its own arguments below.",
+        "A task's `operator` is any operator class the installed Airflow and providers import "
+        "(checked against its real signature), or one from an allowed package. The schema spells "
+        "out these common ones. Each accepts the task keys (`task_id`, `dependencies`, "
+        "`task_group_name`, `inlets`, `outlets`, `expand`, `partial`, "
+        "`variables_as_arguments`), the BaseOperator arguments of [default_args](#default_args), "
+        "and its own arguments below.",
         "",
     ]
-    aliases = defs["operator"]["enum"]
-    for name in sorted(k for k in defs if k.startswith("task.")):
+    aliases = defs["operator"]["examples"]
+    for name in sorted(k for k in defs if k.startswith("task.") and "title" in defs[k]):
         spec, path = defs[name], defs[name]["title"]
         own = {
             k: v

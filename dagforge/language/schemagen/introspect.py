@@ -1,8 +1,9 @@
-"""Read DAG and operator signatures from Airflow into plain data (``schemas/operators.json``).
+"""Read DAG, operator, TaskGroup and TaskFlow signatures from Airflow into plain data.
 
-Run at dev time, with Airflow installed: ``python -m dagforge.language.schemagen.introspect``.
-Validation never imports Airflow; it reads the committed output, and a test fails when that output
-is stale.
+Run at dev time, with Airflow installed: ``python -m dagforge.language.schemagen.introspect``
+writes ``schemas/operators.json`` (what the schema spells out) and ``schemas/operator-catalog.json``
+(every operator class the installed Airflow and providers import). Validation never imports
+Airflow; it reads the committed output, and a test fails when that output is stale.
 """
 
 from __future__ import annotations
@@ -15,77 +16,44 @@ import sys
 import warnings
 from typing import Any
 
+from dagforge.language.dagfactory import CALLBACKS
 from dagforge.language.keys import DURATION_KEYS
+from dagforge.language.schemagen import catalog
 
-OPERATORS = (
+# The operators the schema spells out (closed, with completion of their arguments). Every other
+# operator of the installed Airflow and providers is in the catalog and checked against it.
+COMMON = (
     "airflow.providers.standard.operators.python.PythonOperator",
     "airflow.providers.standard.operators.python.BranchPythonOperator",
     "airflow.providers.standard.operators.python.ShortCircuitOperator",
     "airflow.providers.standard.operators.bash.BashOperator",
     "airflow.providers.standard.operators.empty.EmptyOperator",
+    "airflow.providers.standard.operators.latest_only.LatestOnlyOperator",
     "airflow.providers.standard.operators.trigger_dagrun.TriggerDagRunOperator",
     "airflow.providers.standard.sensors.python.PythonSensor",
+    "airflow.providers.standard.sensors.external_task.ExternalTaskSensor",
+    "airflow.providers.standard.sensors.filesystem.FileSensor",
+    "airflow.providers.standard.sensors.time_delta.TimeDeltaSensor",
+    "airflow.providers.http.operators.http.HttpOperator",
+    "airflow.providers.http.sensors.http.HttpSensor",
+    "airflow.providers.common.sql.operators.sql.SQLExecuteQueryOperator",
+    "airflow.providers.common.sql.sensors.sql.SqlSensor",
     "airflow.providers.amazon.aws.sensors.s3.S3KeySensor",
     "airflow.providers.amazon.aws.operators.s3.S3CopyObjectOperator",
     "airflow.providers.amazon.aws.operators.s3.S3CreateObjectOperator",
     "airflow.providers.amazon.aws.operators.s3.S3DeleteObjectsOperator",
 )
-# Airflow 2 import paths people still write → where the same class lives in Airflow 3.
-_MOVED = (
-    ("airflow.operators.python.PythonOperator", "operators.python.PythonOperator"),
-    ("airflow.operators.python_operator.PythonOperator", "operators.python.PythonOperator"),
-    ("airflow.operators.python.BranchPythonOperator", "operators.python.BranchPythonOperator"),
-    ("airflow.operators.python.ShortCircuitOperator", "operators.python.ShortCircuitOperator"),
-    ("airflow.operators.bash.BashOperator", "operators.bash.BashOperator"),
-    ("airflow.operators.bash_operator.BashOperator", "operators.bash.BashOperator"),
-    ("airflow.operators.empty.EmptyOperator", "operators.empty.EmptyOperator"),
-    (
-        "airflow.operators.trigger_dagrun.TriggerDagRunOperator",
-        "operators.trigger_dagrun.TriggerDagRunOperator",
-    ),
-    ("airflow.sensors.python.PythonSensor", "sensors.python.PythonSensor"),
+# The classes whose python_callable dag-factory resolves (its PYTHON_CALLABLE_CLASSES).
+PYTHON_FAMILY = (
+    "airflow.providers.standard.operators.python.PythonOperator",
+    "airflow.providers.standard.operators.python.BranchPythonOperator",
+    "airflow.providers.standard.sensors.python.PythonSensor",
 )
-ALIASES = {old: f"airflow.providers.standard.{new}" for old, new in _MOVED}
-# BaseOperator arguments a YAML config must not set: objects, callbacks and internals.
-BASE_EXCLUDED = frozenset(
-    {
-        "self",
-        "task_id",
-        "dag",
-        "default_args",
-        "task_group",
-        "retry_policy",
-        "sla",
-        "resources",
-        "on_execute_callback",
-        "on_failure_callback",
-        "on_success_callback",
-        "on_retry_callback",
-        "on_skipped_callback",
-        "pre_execute",
-        "post_execute",
-        "executor_config",
-        "logger_name",
-        "allow_nested_operators",
-        "start_date",
-        "end_date",
-    }
-)
-# DAG arguments a YAML config must not set: Python objects, callbacks and Jinja internals.
-DAG_EXCLUDED = frozenset(
-    {
-        "dag_id",
-        "template_undefined",
-        "user_defined_macros",
-        "user_defined_filters",
-        "sla_miss_callback",
-        "on_success_callback",
-        "on_failure_callback",
-        "jinja_environment_kwargs",
-        "task_group",
-        "deadline",
-    }
-)
+# Arguments that are not config keys: dag-factory fills them, or they name the object itself.
+BASE_EXCLUDED = frozenset({"self", "task_id", "dag", "default_args", "task_group", "kwargs"})
+DAG_EXCLUDED = frozenset({"dag_id", "task_group", "template_undefined"})
+DECORATOR_EXCLUDED = frozenset({"python_callable", "op_args", "op_kwargs", "kwargs_to_upstream"})
+TASK_GROUP_EXCLUDED = frozenset({"self", "group_id", "dag", "parent_group"})
 _KINDS = {
     "bool": "boolean",
     "int": "integer",
@@ -120,10 +88,16 @@ def json_kind(annotation: Any) -> list[str]:
 
 
 def arg_spec(name: str, param: inspect.Parameter) -> dict[str, Any]:
-    if name in DURATION_KEYS:
-        return {"format": "duration"}  # build.py turns these friendly values into timedeltas
-    if name == "python_callable" or "Callable" in str(param.annotation):
-        return {"format": "callable"}
+    text = str(param.annotation)
+    if name in DURATION_KEYS:  # build.py turns friendly values into timedeltas
+        seconds = "float" in text or "int" in text  # Airflow reads a number as seconds
+        return {"format": "duration", **({"seconds": True} if seconds else {})}
+    if name in CALLBACKS:
+        return {"format": "callback"}
+    if name in ("python_callable", "execution_date_fn"):
+        return {"format": "callable"}  # dag-factory imports the dotted path
+    if ("Callable" in text or "Hook" in text) and "str" not in text:
+        return {"format": "function"}  # dag-factory passes the text as is: no function
     return {"types": json_kind(param.annotation)}
 
 
@@ -145,12 +119,14 @@ def own_args(cls: type, stop: type) -> tuple[dict[str, dict[str, Any]], list[str
     return dict(sorted(args.items())), sorted(required)
 
 
-def base_args(base: type) -> dict[str, dict[str, Any]]:
-    params = inspect.signature(vars(base)["__init__"]).parameters.items()
+def keyword_args(function: Any, excluded: frozenset[str]) -> dict[str, dict[str, Any]]:
+    """The named arguments of ``function`` (no ``*args``/``**kwargs``), minus ``excluded``."""
+    params = inspect.signature(function).parameters.items()
+    variadic = (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
     return {
         name: arg_spec(name, p)
         for name, p in sorted(params)
-        if name not in BASE_EXCLUDED and p.kind == p.KEYWORD_ONLY
+        if name not in excluded and p.kind not in variadic
     }
 
 
@@ -177,22 +153,31 @@ def load_class(path: str) -> type:
     return found
 
 
-def introspect() -> dict[str, Any]:
-    """The registry: BaseOperator arguments, each allow-listed operator's own arguments, and
-    aliases.
-    """
-    warnings.simplefilter("ignore")
-    from airflow.sdk import DAG, BaseOperator
+def describe(cls: type) -> dict[str, Any]:
+    """An operator's own arguments (up to BaseOperator), the required ones, and whether
+    dag-factory resolves its ``python_callable``."""
+    from airflow.sdk import BaseOperator
 
-    operators = {}
-    for path in OPERATORS:
-        args, required = own_args(load_class(path), BaseOperator)
-        operators[path] = {"args": args, "required": required}
+    args, required = own_args(cls, BaseOperator)
+    python = any(issubclass(cls, load_class(path)) for path in PYTHON_FAMILY)
+    return {"args": args, "required": required, **({"python": True} if python else {})}
+
+
+def introspect() -> dict[str, Any]:
+    """The registry: DAG, BaseOperator, TaskGroup and TaskFlow arguments, the common operators'
+    own arguments, and the Airflow 2 paths Airflow 3 still resolves."""
+    warnings.simplefilter("ignore")
+    from airflow.providers.standard.decorators.python import _PythonDecoratedOperator
+    from airflow.sdk import DAG, BaseOperator, TaskGroup
+
+    decorated, _ = own_args(_PythonDecoratedOperator, BaseOperator)
     return {
         "dag": dag_args(DAG),
-        "base": base_args(BaseOperator),
-        "operators": operators,
-        "aliases": ALIASES,
+        "base": keyword_args(vars(BaseOperator)["__init__"], BASE_EXCLUDED),
+        "task_group": keyword_args(vars(TaskGroup)["__init__"], TASK_GROUP_EXCLUDED),
+        "decorator": {k: v for k, v in decorated.items() if k not in DECORATOR_EXCLUDED},
+        "operators": {path: describe(load_class(path)) for path in COMMON},
+        "aliases": catalog.aliases(),
     }
 
 
@@ -200,13 +185,21 @@ def render() -> str:
     return json.dumps(introspect(), indent=2, sort_keys=True) + "\n"
 
 
+def render_catalog() -> str:
+    """Every operator class the installed Airflow and providers import, described (compact)."""
+    warnings.simplefilter("ignore")
+    from airflow.sdk import BaseOperator
+
+    data = catalog.catalog(BaseOperator, describe)
+    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def main() -> int:
-    from dagforge.settings import OPERATORS_FILE, SCHEMAS_DIR
+    from dagforge.settings import CATALOG_FILE, OPERATORS_FILE, SCHEMAS_DIR
 
-    out = SCHEMAS_DIR / OPERATORS_FILE
-
-    out.write_text(render(), encoding="utf-8")
-    sys.stderr.write(f"wrote {out}\n")
+    for name, text in ((OPERATORS_FILE, render()), (CATALOG_FILE, render_catalog())):
+        (SCHEMAS_DIR / name).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"wrote {SCHEMAS_DIR / name}\n")
     return 0
 
 

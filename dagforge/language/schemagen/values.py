@@ -1,5 +1,6 @@
 """The value and schedule definitions of the config schema: friendly values (durations, dates,
-cron), callables, asset URIs and the allow-listed ``__type__`` objects.
+cron), dag-factory's own value forms (relative dates, callbacks, asset conditions), callables,
+asset URIs and the allow-listed ``__type__`` objects.
 
 Pure Python; :mod:`dagforge.language.schemagen.compose` assembles them with the DAG and task
 definitions into the whole schema.
@@ -7,10 +8,11 @@ definitions into the whole schema.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dagforge.language import patterns
-from dagforge.language.typed import ALLOWED_TYPES
+from dagforge.policy import BUILTIN_TYPES
 
 Schema = dict[str, Any]
 PRESETS = (*patterns.PRESETS, *patterns.NO_SCHEDULE)
@@ -18,6 +20,19 @@ PRESETS = (*patterns.PRESETS, *patterns.NO_SCHEDULE)
 
 def ref(name: str) -> Schema:
     return {"$ref": f"#/$defs/{name}"}
+
+
+def type_pattern() -> str:
+    """``__type__`` values the built-in allow-list admits (names, and prefixes ending in '.')."""
+    parts = [
+        re.escape(name) + r"\w+(\.\w+)*" if name.endswith(".") else re.escape(name)
+        for name in BUILTIN_TYPES
+    ]
+    return "^(" + "|".join(parts) + ")$"
+
+
+def _friendly(pattern: str, fmt: str, code: str) -> Schema:
+    return {"type": "string", "pattern": pattern, "format": fmt, "x-dagforge-code": code}
 
 
 def value_defs() -> dict[str, Schema]:
@@ -35,7 +50,14 @@ def value_defs() -> dict[str, Schema]:
             "required": ["__type__"],
             "additionalProperties": ref("value"),
             "properties": {
-                "__type__": {"enum": list(ALLOWED_TYPES), "x-dagforge-code": "unsafe-type"}
+                "__type__": {
+                    "type": "string",
+                    "pattern": type_pattern(),
+                    "x-dagforge-code": "unsafe-type",
+                    "description": "An allow-listed class; a project adds more with `types` in "
+                    "dagforge.toml.",
+                },
+                "__args__": {"type": "array", "items": ref("value")},
             },
         },
         "duration": {
@@ -43,21 +65,30 @@ def value_defs() -> dict[str, Schema]:
             "__type__).",
             "if": {"type": "object"},
             "then": ref("typed"),
-            "else": {
-                "type": "string",
-                "pattern": patterns.DURATION,
-                "format": "dagforge-duration",
-                "x-dagforge-code": "invalid-duration",
-            },
+            "else": _friendly(patterns.DURATION, "dagforge-duration", "invalid-duration"),
+        },
+        "durationOrSeconds": {
+            "description": "A duration (5m, 1h30m), a number of seconds (300), or a "
+            "datetime.timedelta __type__.",
+            "if": {"type": ["object", "number"]},
+            "then": {"if": {"type": "object"}, "then": ref("typed")},
+            "else": _friendly(patterns.DURATION, "dagforge-duration", "invalid-duration"),
         },
         "date": {
-            "description": "A date (YYYY-MM-DD) or date-time, UTC unless an offset is given.",
+            "description": "A date (YYYY-MM-DD) or date-time: on tasks dagforge reads it as UTC "
+            "unless an offset is given.",
+            "if": {"type": "object"},
+            "then": ref("typed"),
+            "else": _friendly(patterns.DATE, "dagforge-date", "invalid-date"),
+        },
+        "dagDate": {
+            "description": "A date or date-time (read in the DAG's `timezone`, UTC by default), "
+            "a relative time such as `2 days` (before today's midnight), or a datetime __type__.",
             "if": {"type": "object"},
             "then": ref("typed"),
             "else": {
                 "type": "string",
-                "pattern": patterns.DATE,
-                "format": "dagforge-date",
+                "format": "dagforge-dag-date",
                 "x-dagforge-code": "invalid-date",
             },
         },
@@ -67,15 +98,49 @@ def value_defs() -> dict[str, Schema]:
             "x-dagforge-code": "invalid-callable",
             "description": "A function in an allowed package, e.g. callables.who.process_country.",
         },
+        "callback": {
+            "description": "A callback: a dotted path (`callables.notify.on_failure`), or "
+            "`{callback: <dotted path>, <argument>: <value>, ...}`.",
+            "type": ["string", "object"],
+            "x-dagforge-code": "invalid-callback",
+            "if": {"type": "object"},
+            "then": {
+                "required": ["callback"],
+                "properties": {"callback": ref("callable")},
+                "additionalProperties": ref("value"),
+                "x-dagforge-code": "invalid-callback",
+            },
+            "else": {
+                "pattern": patterns.DOTTED,
+                "x-dagforge-code": "invalid-callable",
+                "description": "A function in an allowed package.",
+            },
+        },
+        "function": {
+            "not": {},
+            "x-dagforge-code": "invalid-callable",
+            "description": "A Python function: dag-factory 1.1 passes text here as is, so it "
+            "cannot be set from YAML.",
+        },
         "uri": {
             "type": "string",
             "pattern": r"^\S+$",
             "description": "An asset (dataset) URI, e.g. s3://bucket/key.",
         },
         "assetList": {
-            "type": "array",
-            "items": {"if": {"type": "object"}, "then": ref("typed"), "else": ref("uri")},
-            "description": "Assets (datasets) as URIs.",
+            "type": ["array", "object"],
+            "if": {"type": "array"},
+            "then": {"items": {"if": {"type": "object"}, "then": ref("typed"), "else": ref("uri")}},
+            "else": {
+                "required": ["file", "datasets"],
+                "additionalProperties": False,
+                "properties": {
+                    "file": {"type": "string"},
+                    "datasets": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "description": "Assets as URIs or __type__ objects, or `{file, datasets}`: names "
+            "looked up in a YAML file of `datasets: [{name, uri}]`.",
         },
     }
 
@@ -83,15 +148,18 @@ def value_defs() -> dict[str, Schema]:
 def schedule_defs() -> dict[str, Schema]:
     return {
         "schedule": {
-            "description": "A cron expression, a preset (@daily ...), null, a list of asset "
-            "URIs, {datasets: [uri, ...]} or an allow-listed timetable __type__.",
+            "description": "A cron expression, a preset (@daily ...), null or 'none', a list of "
+            "asset URIs or objects, an allow-listed __type__ (timetable, timedelta, Asset) or an "
+            "asset condition ({__and__: [...]}, {__or__: [...]}).",
             "type": ["string", "null", "object", "array"],
             "if": {"type": "string"},
             "then": ref("cron"),
             "else": {
                 "if": {"type": "object"},
                 "then": ref("scheduleObject"),
-                "else": {"items": ref("uri")},
+                "else": {
+                    "items": {"if": {"type": "object"}, "then": ref("typed"), "else": ref("uri")}
+                },
             },
         },
         "cron": {
@@ -104,20 +172,29 @@ def schedule_defs() -> dict[str, Schema]:
         "scheduleObject": {
             "if": {"required": ["__type__"]},
             "then": ref("typed"),
-            "else": {
-                "type": "object",
-                "required": ["datasets"],
-                "additionalProperties": False,
-                "properties": {
-                    "datasets": {
-                        "type": ["array", "string"],
-                        "items": ref("uri"),
-                        "description": "Asset URIs (all of them), or a condition string such as "
-                        "'a | b'.",
+            "else": ref("assetCondition"),
+        },
+        "assetCondition": {
+            "description": "Assets combined: `{__and__: [...]}` (all) or `{__or__: [...]}` (any), "
+            "of airflow.sdk.Asset objects or nested conditions.",
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "x-dagforge-code": "schedule-form",
+            "additionalProperties": False,
+            "properties": {
+                key: {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "x-dagforge-code": "schedule-form",
+                        "if": {"type": "object", "required": ["__type__"]},
+                        "then": ref("typed"),
+                        "else": ref("assetCondition"),
                     },
-                    "file": {"type": "string", "description": "A YAML file mapping names to URIs."},
-                    "timetable": ref("typed"),
-                },
+                }
+                for key in ("__and__", "__or__")
             },
         },
     }

@@ -1,36 +1,11 @@
-"""The catalogue of problem codes: every code dagforge reports, its default severity, what it
-means, an example, the hint given, and which stage or check reports it.
-
-``validate`` reads the default severities, ``dagforge schema --write`` renders the table in
-docs/config-language.md from it, and the tests check that every code the code base can report is
-here and every code here can be reported.
-"""
+"""The codes of the config language as dagforge has always checked it: YAML, schema, templates,
+graph, callables, project and MWAA. Part of the one catalogue in :mod:`dagforge.codes`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dagforge.codes.code import Code
 
-Severity = Literal["error", "warning", "info"]
-
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    title: str  # what is wrong
-    # The check that reports it (its name in checks/registry.py), or the stage: load, expand,
-    # project, compat, loader (a DAG dag-factory would not build) or mwaa (--env-class).
-    source: str
-    example: str = ""
-    hint: str = ""  # what the hint says, in short
-    severity: Severity = "error"
-
-    @property
-    def anchor(self) -> str:
-        return f"docs/config-language.md#{self.code}"
-
-
-_CODES = (
+CONFIG_CODES = (
     Code("yaml-syntax", "the file is not YAML", "load", "`tasks: [{task_id: a`", "where to look"),
     Code("yaml-tab", "a tab indents a line", "load", "`⇥tasks:`", "replace it with spaces"),
     Code(
@@ -140,6 +115,13 @@ _CODES = (
         "a dotted path example",
     ),
     Code(
+        "invalid-task-id",
+        "a task_id or task group name Airflow rejects",
+        "schema",
+        '`task_id: "wait_for_producer:"`',
+        "which characters it may hold",
+    ),
+    Code(
         "invalid-dag-id",
         "a dag_id Airflow rejects, written or made by a template",
         "schema",
@@ -155,8 +137,9 @@ _CODES = (
     ),
     Code(
         "unknown-operator",
-        "an operator outside the allow-list",
-        "schema",
+        "an operator the installed Airflow and providers cannot import (or a decorator "
+        "dag-factory does not build with)",
+        "operators",
         "`airflow.operators.dummy.DummyOperator`",
         "`removed in Airflow 3: use ...EmptyOperator`",
     ),
@@ -192,14 +175,14 @@ _CODES = (
     Code("dependency-cycle", "tasks depend on each other in a cycle", "graph", "`a -> b -> a`"),
     Code(
         "callable-not-allowed",
-        "the callable is outside the allowed packages (never imported)",
+        "code a config names outside the project's policy (never imported or run)",
         "callables",
         "`python_callable: os.system`",
         "where to put it",
     ),
     Code(
         "callable-not-found",
-        "the module or function does not exist",
+        "the module or function does not exist, or its module does not list it in `__all__`",
         "callables",
         "`callables.who.process_contry`",
         "`did you mean 'process_country'?`",
@@ -212,7 +195,8 @@ _CODES = (
     ),
     Code(
         "callable-arguments",
-        "`op_args`/`op_kwargs` do not fit the function's signature",
+        "`op_args`/`op_kwargs`, a TaskFlow task's or a callback's arguments do not fit the "
+        "function's signature",
         "callables",
         "`contry: AU`; a required argument missing",
         "the close match, or what to add",
@@ -254,16 +238,8 @@ _CODES = (
         "operator-path-deprecated",
         "an Airflow 2 operator import path: it works, with a deprecation warning on every parse",
         "operator-paths",
-        "`airflow.operators.bash.BashOperator`",
+        "`airflow.operators.bash.BashOperator`, `decorator: airflow.decorators.task`",
         "the Airflow 3 path; `dagforge migrate` rewrites it",
-        severity="warning",
-    ),
-    Code(
-        "asset-schedule-form",
-        "`schedule: {datasets: [...]}`: dag-factory 1.1 builds it on Airflow 2 only",
-        "schedules",
-        '`schedule: {datasets: ["s3://b/k"]}`',
-        '``for Airflow 3 write `schedule: ["s3://b/k"]` ``',
         severity="warning",
     ),
     Code(
@@ -318,22 +294,3 @@ _CODES = (
         hint="split the configs across loader files",
     ),
 )
-CODES: dict[str, Code] = {code.code: code for code in _CODES}
-
-
-STAGES = ("load", "expand", "project", "compat", "loader", "mwaa")
-
-
-def default_severity(code: str) -> Severity:
-    """The severity ``code`` is reported with unless the reporter says otherwise."""
-    return CODES[code].severity
-
-
-def markdown_table() -> str:
-    """The table of codes in docs/config-language.md (generated: ``dagforge schema --write``)."""
-    rows = ["| code | what is wrong | example | hint given |", "| --- | --- | --- | --- |"]
-    for entry in _CODES:
-        name = f"`{entry.code}`" + ("" if entry.severity == "error" else f" ({entry.severity})")
-        cells = [name, entry.title, entry.example, entry.hint]
-        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    return "\n".join(rows) + "\n"
