@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from dagforge.cli import main
 from dagforge.problems import Problem
 from dagforge.project import load_project
+from tests.conftest import REPO
 
 BASH = "airflow.providers.standard.operators.bash.BashOperator"
 TASK = f"  tasks:\n    - task_id: hello\n      operator: {BASH}\n      bash_command: echo hello\n"
@@ -261,3 +263,21 @@ def test_validate_finds_the_loaders_defaults_whatever_the_working_directory(
         monkeypatch.chdir(cwd)
         [dag] = load_project([configs / "team" / "dags.yml"]).dags()
         assert dag.config["max_active_runs"] == 3
+
+
+def test_the_commented_alerts_of_the_sources_family_validate_when_switched_on(
+    tmp_path: Path,
+) -> None:
+    """The sources family shows how to turn alerts on in place; switched on, it is valid."""
+    name = "sources.yml"
+    configs = tmp_path / "dagfactory_configs"
+    shutil.copytree(REPO / "dagfactory_configs", configs)
+    lines, switched, inside = (configs / name).read_text().splitlines(), [], False
+    for line in lines:
+        inside = "# Alerts" in line or (inside and line.lstrip().startswith("#"))
+        uncommented = line.replace("# ", "", 1) if inside and "# Alerts" not in line else line
+        switched.append(uncommented)
+    (configs / name).write_text("\n".join(switched) + "\n")
+    assert "on_failure_callback:" in (configs / name).read_text()
+    report = load_project([configs], configs).report
+    assert report.errors == []
