@@ -261,11 +261,28 @@ _CODES = (
         "mwaa",
         hint="split the configs across loader files",
     ),
+    Code(
+        "logical-date-undefined",
+        "reads `ds` (or a key like it): undefined in Airflow 3 runs without a logical date",
+        "logical-date",
+        '`ds: "{{ ds }}"`',
+        "`{{ (dag_run.logical_date or dag_run.run_after) | ds }}`",
+        severity="warning",
+    ),
+    Code("variable-undeclared", "reads a Variable `variables.yml` does not declare", "variables"),
+    Code(
+        "variable-secret-value",
+        "a secret-looking Variable with a value",
+        "variables-file",
+        hint="AWS Secrets Manager",
+    ),
+    Code("variable-unknown-profile", "a value for a profile not in `profiles`", "variables-file"),
+    Code("variable-no-value", "a profile without a value", "variables-file", severity="warning"),
 )
 CODES: dict[str, Code] = {code.code: code for code in _CODES}
 
 
-STAGES = ("load", "expand", "project", "compat", "loader", "mwaa")
+STAGES = ("load", "expand", "project", "compat", "loader", "mwaa", "variables-file")
 
 
 def default_severity(code: str) -> Severity:

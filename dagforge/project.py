@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.expand import ExpandedDag, expand_document
+from dagforge.language.variables import VariablesFile, read_variables
 from dagforge.load import Document, load_file
 from dagforge.problems import Problem, Report
-from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, DEFAULTS_NAMES
-from dagforge.validate import check_defaults, check_file, check_project
+from dagforge.settings import (
+    CONFIG_SUFFIXES,
+    DEFAULT_CALLABLE_PACKAGES,
+    DEFAULTS_NAMES,
+    VARIABLES_NAMES,
+)
+from dagforge.validate import check_defaults, check_file, check_project, check_variables
 
 
 @dataclass
@@ -60,24 +66,43 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         candidates: Iterable[Path] = [path] if path.is_file() else path.rglob("*")
         found.update(
-            p for p in candidates if p.suffix in CONFIG_SUFFIXES and p.name not in DEFAULTS_NAMES
+            p
+            for p in candidates
+            if p.suffix in CONFIG_SUFFIXES and p.name not in (*DEFAULTS_NAMES, *VARIABLES_NAMES)
         )
     return sorted(p.resolve() for p in found)
 
 
 class DefaultsCache:
-    """``defaults.yml`` files up the folder tree from a config file to the project root, loaded
-    once.
+    """``defaults.yml`` files up the folder tree from a config file to the project root, and the
+    nearest ``variables.yml``, each loaded once.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.docs: dict[Path, Document] = {}
+        self.declared: dict[Path, VariablesFile] = {}
 
     def layers(self, config_file: Path) -> list[Document]:
+        folders = reversed(self._folders(config_file))
+        return [doc for folder in folders if (doc := self._load(folder)) is not None]
+
+    def _folders(self, config_file: Path) -> list[Path]:
         folders = [config_file.parent, *config_file.parent.parents]
-        inside = [f for f in folders if f == self.root or f.is_relative_to(self.root)]
-        return [doc for folder in reversed(inside) if (doc := self._load(folder)) is not None]
+        return [f for f in folders if f == self.root or f.is_relative_to(self.root)]
+
+    def variables(self, config_file: Path) -> VariablesFile | None:
+        """The nearest ``variables.yml`` from ``config_file`` up to the root, loaded once."""
+        for folder in self._folders(config_file):
+            for path in (folder / name for name in VARIABLES_NAMES):
+                if path in self.declared:
+                    return self.declared[path]
+                if path.is_file():
+                    doc = load_file(path, display_name(path))
+                    doc.problems = check_variables(doc)
+                    self.declared[path] = read_variables(path, doc)
+                    return self.declared[path]
+        return None
 
     def _load(self, folder: Path) -> Document | None:
         for name in DEFAULTS_NAMES:
@@ -109,7 +134,7 @@ def load_project(
     results = [_load_one(path, defaults, tuple(callable_packages)) for path in discover(paths)]
     for result in results:
         report.extend(result.problems)
-    for doc in defaults.docs.values():
+    for doc in [*defaults.docs.values(), *(v.doc for v in defaults.declared.values())]:
         report.extend(doc.problems)
     report.extend(check_project(dag for result in results for dag in result.dags))
     report.files_checked = len(results)
@@ -124,7 +149,8 @@ def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) ->
     layers = defaults.layers(path)
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     dags, expand_problems = expand_document(doc, layer_data)
-    problems = [*check_file(doc, dags, packages), *expand_problems, *_broken_layers(doc, layers)]
+    checked = check_file(doc, dags, packages, variables=defaults.variables(path))
+    problems = [*checked, *expand_problems, *_broken_layers(doc, layers)]
     return FileResult(path, doc, dags, problems)
 
 

@@ -14,7 +14,9 @@ from dagforge.checks.base import FileContext
 from dagforge.checks.dag_ids import duplicate_dag_ids
 from dagforge.checks.registry import CHECKS
 from dagforge.checks.schema_errors import schema_problems
+from dagforge.checks.variables import variables_file_problems
 from dagforge.expand import ExpandedDag
+from dagforge.language.variables import VariablesFile
 from dagforge.load import Document
 from dagforge.problems import Problem
 from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
@@ -24,17 +26,24 @@ def check_file(
     doc: Document,
     dags: Sequence[ExpandedDag],
     packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
+    variables: VariablesFile | None = None,
 ) -> list[Problem]:
-    """Every problem of one config file: its own (load) problems and every check's."""
+    """Every problem of one config file: its own (load) problems and every check's.
+    ``variables`` is the project's ``variables.yml``, when it has one."""
     if doc.data is None:
         return list(doc.problems)
-    file = FileContext(doc, tuple(dags), tuple(packages))
+    file = FileContext(doc, tuple(dags), tuple(packages), variables)
     return [*doc.problems, *(problem for check in CHECKS for problem in check.run(file))]
 
 
 def check_defaults(doc: Document) -> list[Problem]:
     """Problems of a ``defaults.yml`` file: it may hold DAG-level keys only."""
     return [*doc.problems, *schema_problems(doc, "dagDefaults")]
+
+
+def check_variables(doc: Document) -> list[Problem]:
+    """Problems of a ``variables.yml`` file: its schema, secrets in plain text, its profiles."""
+    return variables_file_problems(doc)
 
 
 def check_project(dags: Iterable[ExpandedDag]) -> list[Problem]:

@@ -8,18 +8,21 @@ from typing import Protocol
 
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
+from dagforge.language.variables import VariablesFile
 from dagforge.load import Document
 from dagforge.problems import Problem
 
 
 @dataclass(frozen=True)
 class FileContext:
-    """What a check sees of one config file: the file as written, the DAGs it expands to, and the
-    packages its callables may come from."""
+    """What a check sees of one config file: the file as written, the DAGs it expands to, the
+    packages its callables may come from, and the Variables ``variables.yml`` declares (``None``
+    when the project has no such file)."""
 
     doc: Document
     dags: Sequence[ExpandedDag]
     packages: tuple[str, ...]
+    variables: VariablesFile | None = None
 
 
 class Check(Protocol):

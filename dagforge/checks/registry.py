@@ -15,6 +15,7 @@ from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
 from dagforge.checks.schedules import check_schedule_form
 from dagforge.checks.schema_errors import schema_problems
+from dagforge.checks.templates import check_logical_date, check_variable_reads
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
@@ -48,6 +49,14 @@ def _callables(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
     return check_callables(file.doc, dag, file.packages)
 
 
+def _variables(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_variable_reads(file, dag)
+
+
+def _logical_date(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
+    return check_logical_date(dag)
+
+
 CHECKS: tuple[Check, ...] = (
     FileCheck("schema", _schema),
     FileCheck("sections", _sections),
@@ -57,4 +66,6 @@ CHECKS: tuple[Check, ...] = (
     DagCheck("graph", _graph),
     DagCheck("schedules", _schedules),
     DagCheck("callables", _callables),
+    DagCheck("variables", _variables),
+    DagCheck("logical-date", _logical_date),
 )

@@ -44,6 +44,10 @@ COMMANDS = (
     Command("bundle", "bundle", "write the MWAA deployment bundle (dags, requirements, startup)"),
     Command("schema", "schema", "print, write or check the JSON Schema and its reference docs"),
     Command("local-runner", "local_runner", "run the MWAA bundle locally, with or without Docker"),
+    Command("trigger", "trigger", "trigger a DAG run through the REST API (local or MWAA)"),
+    Command("runs", "runs", "list a DAG's newest runs through the REST API"),
+    Command("variables", "variables", "Airflow Variables: list, get, set, delete, sync"),
+    Command("asset-event", "asset_event", "record an asset event so the DAGs scheduled on it run"),
     Command("demo", "demo", "run every DAG against a local S3 with sample data"),
     Command("sample-data", "sample_data", "write WHO-format sample data (with the real traps)"),
 )

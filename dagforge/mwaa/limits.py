@@ -20,3 +20,11 @@ ENV_CLASS_CAPACITY = {
     "mw1.xlarge": 2000,
     "mw1.2xlarge": 4000,
 }
+
+# InvokeRestApi (the Airflow REST API through the MWAA control plane): the API documents the
+# environment name's form and a Path of at most 64 characters; calls are cut at 10 s and answers
+# at 6 MB. dagforge holds requests to the same 6 MB (a conf that passes locally passes on MWAA).
+INVOKE_REST_API_TIMEOUT = 10.0  # seconds
+INVOKE_REST_API_MAX_BYTES = 6 * 1024 * 1024
+INVOKE_REST_API_MAX_PATH = 64
+ENVIRONMENT_NAME_PATTERN = r"^[a-zA-Z][0-9a-zA-Z_-]{0,79}$"
