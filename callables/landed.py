@@ -15,6 +15,12 @@ SHA-256 of its key):
 A file named twice in one run is ingested once; a file whose marker holds its current ETag was
 ingested already and is skipped; a file overwritten since (a new ETag) is ingested again and its
 old parts that the new content does not produce are removed.
+
+Events that arrive together are not all handed to one run: Airflow 3.3 makes the run of the first
+event and leaves the ones that came while it was being created for the *next* event's run (the
+scheduler keeps one queue row per asset and DAG; see apache/airflow#56050). So a run also takes
+the asset's events newer than its own triggering ones from ``inlet_events`` (the task names the
+asset in ``inlets``); a later run that is handed them skips them by their markers.
 """
 
 from __future__ import annotations
@@ -32,17 +38,25 @@ __all__ = ["ingest_landed_files"]
 MARKERS = "_landed"
 
 
-def event_uris(events: Mapping[Any, Iterable[Any]] | None) -> list[str]:
-    """The ``extra["uri"]`` of every triggering event, once each, in order (Airflow 3's
-    ``triggering_asset_events`` and Airflow 2's ``triggering_dataset_events`` alike)."""
+def event_uris(events: Iterable[Any]) -> list[str]:
+    """The ``extra["uri"]`` of each event, once each, in order."""
     uris: list[str] = []
-    for batch in (events or {}).values():
-        for event in batch:
-            extra = getattr(event, "extra", None) or {}
-            uri = extra.get("uri") if isinstance(extra, Mapping) else None
-            if isinstance(uri, str) and uri not in uris:
-                uris.append(uri)
+    for event in events:
+        extra = getattr(event, "extra", None) or {}
+        uri = extra.get("uri") if isinstance(extra, Mapping) else None
+        if isinstance(uri, str) and uri not in uris:
+            uris.append(uri)
     return uris
+
+
+def run_events(triggering: Mapping[Any, Iterable[Any]] | None, inlet_events: Any) -> list[Any]:
+    """The run's triggering events (Airflow 3's ``triggering_asset_events``, Airflow 2's
+    ``triggering_dataset_events``), then the events of its first inlet asset newer than those."""
+    events = [event for batch in (triggering or {}).values() for event in batch]
+    if not events or not inlet_events:
+        return events
+    newest = max(event.timestamp for event in events)
+    return events + [event for event in inlet_events[0] if event.timestamp > newest]
 
 
 def landed_key(uri: str, bucket: str, landing_prefix: str) -> str:
@@ -70,11 +84,13 @@ def ingest_landed_files(
     aws_conn_id: str = s3io.DEFAULT_CONN_ID,
     triggering_asset_events: Mapping[Any, Iterable[Any]] | None = None,
     triggering_dataset_events: Mapping[Any, Iterable[Any]] | None = None,
+    inlet_events: Any = None,
 ) -> dict[str, Any]:
     """Ingest every file the run's triggering asset events name, each exactly once.
 
-    Airflow passes ``triggering_asset_events`` (``triggering_dataset_events`` on Airflow 2) from
-    the run's context; a config names the other arguments.
+    Airflow passes ``triggering_asset_events`` (``triggering_dataset_events`` on Airflow 2) and
+    ``inlet_events`` from the run's context; a config names the other arguments, and the task
+    names its asset in ``inlets`` so that events which came after its own are taken too.
 
     :param source: the source's name (lower_snake_case), recorded in each marker.
     :param bucket: the bucket landed files must be in (the data bucket Variable).
@@ -89,7 +105,8 @@ def ingest_landed_files(
     """
     contract = ingest.parse_columns(columns)
     ingest.check_contract(source, file_format, contract, partition_key)
-    uris = event_uris(triggering_asset_events or triggering_dataset_events)
+    events = run_events(triggering_asset_events or triggering_dataset_events, inlet_events)
+    uris = event_uris(events)
     keys = [landed_key(uri, bucket, landing_prefix) for uri in uris]  # all checked before any work
     hook = s3io.hook(aws_conn_id)
     done: dict[str, list[dict[str, Any]]] = {"ingested": [], "skipped": []}
@@ -111,7 +128,8 @@ def _ingest_one(
     partition_key: str,
     raw_prefix: str,
 ) -> tuple[str, dict[str, Any]]:
-    marker_key = f"{s3io.join_key(raw_prefix, MARKERS)}/{object_id(key)}.json"
+    # '_' keeps the markers out of partition scans (join_key refuses it as a segment)
+    marker_key = f"{s3io.join_key(raw_prefix)}/{MARKERS}/{object_id(key)}.json"
     previous = s3io.get_or_none(hook, bucket, marker_key)
     old = json.loads(previous) if previous else None
     etag = str(s3io.client(hook).head_object(Bucket=bucket, Key=key)["ETag"]).strip('"')

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagforge.errors import VariablesFileError
 from dagforge.expand import ExpandedDag, expand_document
 from dagforge.language.variables import VariablesFile, read_variables
 from dagforge.load import Document, load_file
@@ -152,6 +153,19 @@ def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) ->
     checked = check_file(doc, dags, packages, variables=defaults.variables(path))
     problems = [*checked, *expand_problems, *_broken_layers(doc, layers)]
     return FileResult(path, doc, dags, problems)
+
+
+def load_variables_file(path: Path) -> VariablesFile:
+    """``variables.yml`` at ``path`` for the operating commands, refused with its errors."""
+    if not path.is_file():
+        raise VariablesFileError(
+            f"no {path}: declare the Variables the configs read there (see docs/operate.md)"
+        )
+    doc = load_file(path, display_name(path))
+    errors = [p for p in check_variables(doc) if p.severity == "error"]
+    if errors:
+        raise VariablesFileError(f"{display_name(path)} has errors; fix them first:", errors)
+    return read_variables(path, doc)
 
 
 def _broken_layers(doc: Document, layers: Sequence[Document]) -> list[Problem]:

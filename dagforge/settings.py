@@ -39,6 +39,12 @@ RUNNER_FILE = "runner.json"
 # Airflow Variables as code: one file beside the configs, with a value per environment profile.
 VARIABLES_NAMES = ("variables.yml", "variables.yaml")
 
+
+def variables_path(project_dir: Path) -> Path:
+    """Where a project keeps its ``variables.yml``."""
+    return project_dir / CONFIGS_DIR_NAME / VARIABLES_NAMES[0]
+
+
 # The environment dagforge's DAGs need wherever they run: dag-factory phones home on every DAG run
 # unless told not to, and MWAA private networks have no internet. The build stage sets it in its
 # own process; the MWAA startup script, the local runner and the parse timer export it.

@@ -29,9 +29,12 @@ ALLOWED = {
     "loader": {"runtime"},
     "reporters": BASE,
     "tools": STAGES,
-    "mwaa": STAGES | {"build", "runtime", "demo.s3local", "demo.sampledata", "demo.seed"},
+    "api": STAGES | {"mwaa.limits"},
+    "events": BASE | {"api"},
+    "mwaa": STAGES | {"build", "runtime", "api", "demo.s3local", "demo.sampledata", "demo.seed"},
     "demo": STAGES | {"mwaa.localairflow"},
-    "commands": STAGES | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands"},
+    "commands": STAGES
+    | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands", "api", "events"},
     "cli": {"commands", "errors"},
 }
 

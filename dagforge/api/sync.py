@@ -8,15 +8,12 @@ file does not declare only with ``prune``. Secret Variables are never read, writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from dagforge.api.client import AirflowClient
-from dagforge.errors import UsageError, VariablesFileError
+from dagforge.errors import UsageError
 from dagforge.language.hints import did_you_mean
-from dagforge.language.variables import VariablesFile, looks_secret, read_variables
-from dagforge.load import load_file
-from dagforge.validate import check_variables
+from dagforge.language.variables import VariablesFile, looks_secret
 
 Action = Literal["create", "update", "delete", "unchanged", "skip"]
 CHANGES: tuple[Action, ...] = ("create", "update", "delete")
@@ -54,20 +51,6 @@ def _shown(key: str, value: str | None) -> str:
     return "***" if looks_secret(key) else repr(value)
 
 
-def read_variables_file(path: Path) -> VariablesFile:
-    """``variables.yml`` at ``path``, refused with every error when it has any."""
-    if not path.is_file():
-        raise VariablesFileError(
-            f"no {path}: declare the Variables the configs read there (see docs/operate.md)"
-        )
-    doc = load_file(path, str(path))
-    problems = check_variables(doc)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise VariablesFileError(f"{path} has errors; fix them first:", errors)
-    return read_variables(path, doc)
-
-
 def check_profile(file: VariablesFile, profile: str) -> None:
     if profile not in file.profiles:
         hint = did_you_mean(profile, file.profiles)
@@ -81,7 +64,7 @@ def plan(
     check_profile(file, profile)
     changes = [_compare(file, profile, client, key) for key in sorted(file.variables)]
     if prune:
-        extra: list[str] = sorted(set(client.variables.keys()) - set(file.variables))
+        extra: list[str] = sorted(set(client.variables.all_keys()) - set(file.variables))
         changes.extend(Change(key, "delete", reason="not declared") for key in extra)
     return changes
 

@@ -37,7 +37,7 @@ class VariablesApi:
             if len(page) < PAGE or len(found) >= int(body.get("total_entries") or 0):
                 return found
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         return [variable.key for variable in self.all()]
 
     def get(self, key: str) -> Variable:

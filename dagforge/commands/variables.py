@@ -8,9 +8,10 @@ from pathlib import Path
 
 from dagforge.api import sync
 from dagforge.commands._target import add_target, client, emit, table
-from dagforge.settings import CONFIGS_DIR_NAME, VARIABLES_NAMES
+from dagforge.project import load_variables_file
+from dagforge.settings import variables_path
 
-DEFAULT_FILE = Path(CONFIGS_DIR_NAME) / VARIABLES_NAMES[0]
+DEFAULT_FILE = variables_path(Path())
 DESCRIPTION = (
     "list | get KEY | set KEY VALUE | delete KEY | sync --profile P. `sync` shows what would "
     "change to make the target hold the profile's values from variables.yml; --apply makes the "
@@ -87,7 +88,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    declared = sync.read_variables_file(args.file)
+    declared = load_variables_file(args.file)
     api = client(args)
     changes = sync.plan(declared, args.profile, api, prune=args.prune)
     todo = sync.pending(changes)

@@ -18,7 +18,14 @@ from typing import Any
 
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import moto_server
-from dagforge.demo.seed import BUCKET_VARIABLE, Progress, seed, seed_landing
+from dagforge.demo.seed import (
+    BUCKET_KEY,
+    Progress,
+    local_variables,
+    seed,
+    seed_landing,
+    variables_env,
+)
 from dagforge.errors import DemoFailedError
 from dagforge.mwaa import localairflow
 
@@ -56,7 +63,10 @@ def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
     localairflow.configure(localairflow.airflow_env(home, dags_folder))
     with moto_server(options.host, options.port) as s3:
         progress(f"local S3 (moto server) at {s3.endpoint_url}")
-        localairflow.configure({**s3.connection_env(), BUCKET_VARIABLE: options.bucket})
+        # the local profile of variables.yml, with the bucket the demo was given
+        variables = {**local_variables(options.project_dir), BUCKET_KEY: options.bucket}
+        localairflow.configure({**s3.connection_env(), **variables_env(variables)})
+        progress(f"Airflow Variables (profile local): {', '.join(sorted(variables))}")
         seed(s3, options.bucket, options.data, progress)
         seed_landing(options.bucket, options.logical_date, options.source_rows, progress)
         progress(f"fresh Airflow metadata DB under {home}")

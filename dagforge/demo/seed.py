@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from dagforge.demo import sampledata, sampledata_sources
 from dagforge.demo.s3local import LocalS3
+from dagforge.project import load_variables_file
+from dagforge.settings import variables_path
 
 WHO_SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
-# The Airflow Variable (as an environment variable) naming the data bucket the configs read.
-BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
 LANDING_PREFIX = "landing"
+LOCAL_PROFILE = "local"
+# The Airflow Variable naming the data bucket the configs read, and its environment variable.
+BUCKET_KEY = "dagforge_data_bucket"
+BUCKET_VARIABLE = f"AIRFLOW_VAR_{BUCKET_KEY.upper()}"
 Progress = Callable[[str], None]
 
 
@@ -45,3 +50,18 @@ def seed_landing(bucket: str, logical_date: datetime, rows: int, progress: Progr
         key = s3io.join_key(LANDING_PREFIX, source, f"date={ds.isoformat()}", name)
         s3io.put(hook, bucket, key, data)
         progress(f"landed s3://{bucket}/{key}: {len(data) / 1e3:.0f} kB")
+
+
+def local_variables(project_dir: Path) -> dict[str, str]:
+    """The ``local`` profile of the project's ``variables.yml`` (key → stored value); nothing
+    when the project has no such file."""
+    path = variables_path(project_dir)
+    if not path.is_file():
+        return {}
+    declared = load_variables_file(path).for_profile(LOCAL_PROFILE)
+    return {key: variable.values[LOCAL_PROFILE] for key, variable in declared.items()}
+
+
+def variables_env(variables: dict[str, str]) -> dict[str, str]:
+    """Variables as Airflow reads them from the environment (``AIRFLOW_VAR_<KEY>``)."""
+    return {f"AIRFLOW_VAR_{key.upper()}": value for key, value in variables.items()}

@@ -16,23 +16,23 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from dagforge.api.client import AirflowClient
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.demo.seed import BUCKET_VARIABLE, Progress, seed
 from dagforge.errors import LocalRunnerError
-from dagforge.mwaa import localairflow
+from dagforge.mwaa import localairflow, runner_api
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
+from dagforge.mwaa.invoke_api import DEFAULT_ENVIRONMENT
 from dagforge.mwaa.limits import MIN_FILE_PROCESS_INTERVAL
 from dagforge.project import load_project
-from dagforge.settings import OFFLINE_ENV
+from dagforge.settings import OFFLINE_ENV, variables_path
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 SIMPLE_AUTH_MANAGER = (
@@ -54,6 +54,8 @@ class RunnerOptions:
     components: tuple[str, ...] = COMPONENTS
     schedule: bool = True  # False: only triggered runs (the smoke run wants exactly one)
     data: sampledata.Spec = field(default_factory=sampledata.Spec)
+    invoke_port: int = 0  # MWAA's InvokeRestApi endpoint; 0 picks a free port
+    environment_name: str = DEFAULT_ENVIRONMENT  # the MWAA environment name it answers to
 
 
 def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
@@ -84,6 +86,8 @@ def runner_env(options: RunnerOptions, dags: Path, port: int) -> dict[str, str]:
 
 
 def _command(component: str, options: RunnerOptions, port: int) -> list[str]:
+    if component == runner_api.INVOKE_COMPONENT:
+        return runner_api.invoke_command()
     extra = ["--host", options.host, "--port", str(port)] if component == "api-server" else []
     return [sys.executable, "-m", "airflow", component, *extra]
 
@@ -98,13 +102,18 @@ class Runner:
     configs: dict[str, dict[str, Any]]  # dag_id → expanded config, as validated from the bundle
     s3: LocalS3
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    invoke_port: int = 0
+
+    @property
+    def invoke_url(self) -> str:
+        return f"http://{self.options.host}:{self.invoke_port}"
 
     @property
     def expected_dag_ids(self) -> list[str]:
         return sorted(self.configs)
 
-    def api(self) -> ApiClient:
-        return ApiClient(self.url, self.options.user, self.options.password)
+    def api(self) -> AirflowClient:
+        return runner_api.client(self.url, self.options.user, self.options.password)
 
     def log_tail(self, component: str, lines: int = 40) -> str:
         path = self.options.home / "logs" / f"{component}.log"
@@ -133,7 +142,12 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         env = {
             **runner_env(options, bundle / "dags", port),
             **s3.connection_env(),
-            BUCKET_VARIABLE: options.bucket,
+            # variables.yml's local profile sets the bucket Variable once the API is up
+            **(
+                {}
+                if variables_path(options.project_dir).is_file()
+                else {BUCKET_VARIABLE: options.bucket}
+            ),
         }
         localairflow.configure(
             {**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"}
@@ -144,15 +158,59 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         stack.callback(stop, runner, progress)
         for component in options.components:
             runner.processes[component] = _start(component, options, port, env)
-        progress(f"started {', '.join(options.components)} (logs in {home / 'logs'})")
+        _start_invoke_api(runner, port, env)
+        progress(f"started {', '.join(runner.processes)} (logs in {home / 'logs'})")
         wait_until(
-            lambda: runner.api().healthy(),
+            lambda: runner_api.healthy(runner.url),
             120,
             "the API server did not answer",
             runner,
             "api-server",
         )
+        _announce(runner, progress)
         yield runner
+
+
+def _start_invoke_api(runner: Runner, port: int, env: dict[str, str]) -> None:
+    """MWAA's InvokeRestApi, forwarding to this runner's API server as its Admin user."""
+    options = runner.options
+    runner.invoke_port = options.invoke_port or free_port(options.host)
+    settings = {
+        "host": options.host,
+        "port": runner.invoke_port,
+        "environment": options.environment_name,
+        "api_url": runner.url,
+        "username": options.user,
+        "password": options.password,
+    }
+    component, extra = runner_api.INVOKE_COMPONENT, runner_api.invoke_env(settings)
+    runner.processes[component] = _start(component, options, port, {**env, **extra})
+
+
+def _announce(runner: Runner, progress: Progress) -> None:
+    """Apply the local Variables profile, write runner.json, print how to reach the runner."""
+    options, component = runner.options, runner_api.INVOKE_COMPONENT
+    wait_until(
+        lambda: runner_api.listening(options.host, runner.invoke_port),
+        30,
+        "the InvokeRestApi endpoint did not answer",
+        runner,
+        component,
+    )
+    progress(runner_api.apply_local_profile(options.project_dir, runner.api()))
+    info = runner_api.runner_info(
+        api_url=runner.url,
+        invoke_url=runner.invoke_url,
+        environment=options.environment_name,
+        username=options.user,
+        password=options.password,
+        pids={name: proc.pid for name, proc in runner.processes.items()},
+        s3_endpoint_url=runner.s3.endpoint_url,
+        data_bucket=options.bucket,
+    )
+    progress(f"wrote {runner_api.write_runner_info(options.home, info)}")
+    for line in runner_api.announce(info):
+        progress(line)
 
 
 def _fresh_home(home: Path, options: RunnerOptions) -> None:
@@ -216,52 +274,6 @@ def wait_until(
     raise LocalRunnerError(f"{what} within {timeout:.0f} s{tail}")
 
 
-class ApiClient:
-    """The Airflow 3 REST API (/api/v2) with a JWT from the simple auth manager's /auth/token."""
-
-    def __init__(self, url: str, user: str, password: str) -> None:
-        self.url, self.user, self.password = url, user, password
-        self._token: str | None = None
-
-    def healthy(self) -> bool:
-        try:
-            return self._request("GET", "/api/v2/monitor/health", auth=False) is not None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            return False
-
-    def token(self) -> str:
-        if self._token is None:
-            body = {"username": self.user, "password": self.password}
-            self._token = str(
-                self._request("POST", "/auth/token", body, auth=False)["access_token"]
-            )
-        return self._token
-
-    def get(self, path: str) -> Any:
-        return self._request("GET", f"/api/v2{path}")
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self._request("POST", f"/api/v2{path}", body)
-
-    def patch(self, path: str, body: dict[str, Any]) -> Any:
-        return self._request("PATCH", f"/api/v2{path}", body)
-
-    def _request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True
-    ) -> Any:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token()}"
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode(errors="replace")[:500]
-            raise LocalRunnerError(f"{method} {path} answered {exc.code}: {detail}") from exc
-
-
 def docker_engine() -> bool:
     """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
     try:
@@ -275,7 +287,6 @@ def docker_engine() -> bool:
         return False
 
 
-def all_parsed(api: ApiClient, expected: list[str]) -> bool:
+def all_parsed(api: AirflowClient, expected: list[str]) -> bool:
     """Whether the API lists every expected dag_id (the DAG processor has serialized them)."""
-    found = {dag["dag_id"] for dag in api.get("/dags?limit=1000")["dags"]}
-    return set(expected) <= found
+    return set(expected) <= set(api.dag_ids())
