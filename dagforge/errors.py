@@ -140,12 +140,16 @@ class ApiError(DagforgeError):
     ``detail`` text.
     """
 
-    def __init__(self, call: ApiCall, *, status: int, detail: str, hint: str = "") -> None:
+    def __init__(
+        self, call: ApiCall, *, status: int, detail: str, hint: str = "", sent: bool = True
+    ) -> None:
         self.call, self.status, self.detail, self.hint = call, status, detail, hint
+        self.sent = sent  # False: refused before sending (too large, a path MWAA would refuse)
         super().__init__(self.format())
 
     def format(self) -> str:
         answered = f"answered {self.status}" if self.status else "got no answer"
+        answered = answered if self.sent else "was not sent"
         call = self.call
         text = f"{call.method} {call.path} on {call.target} {answered}: {self.detail}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text

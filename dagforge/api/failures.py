@@ -93,15 +93,17 @@ def check_size(transport: Transport, method: str, path: str, size: int, what: st
     if size > INVOKE_REST_API_MAX_BYTES:
         raise ApiTooLargeError(
             ApiCall(transport.target, method, path),
-            status=413 if what == "request" else 0,
+            status=0,
             detail=f"the {what} is {size / MEGABYTE:.1f} MB",
             hint=too_large_hint(what),
+            sent=what != "request",
         )
 
 
 def path_too_long(transport: Transport, method: str, path: str) -> ApiError:
     return ApiError(
         ApiCall(transport.target, method, path),
+        sent=False,
         status=0,
         detail=f"the path has {len(path)} characters; this target takes {transport.max_path}",
         hint="InvokeRestApi takes paths of at most 64 characters: use a shorter dag_id or run id",

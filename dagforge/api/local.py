@@ -70,14 +70,20 @@ class LocalTransport:
         return reply
 
     def auth_hint(self, status: int) -> str:
+        login = (
+            f"check the user '{self.username}' and its password (the local runner writes them to "
+            "runner.json in its home)"
+        )
         if status == 401:
+            return f"sign-in was refused: {login}"
+        if self.major < 3:  # Airflow 2 answers 403 for a wrong login too
             return (
-                f"sign-in as '{self.username}' was refused: check the user and password "
-                "(the local runner writes them to runner.json in its home)"
+                f"Airflow 2 answers 403 for a wrong login and a missing role alike: {login}, "
+                "then give the user the Op or Admin role"
             )
         return (
             f"'{self.username}' lacks the Airflow permission for this call: give the user the "
-            "Op or Admin role (Airflow 2) or an admin role in the auth manager (Airflow 3)"
+            "Admin role in the auth manager (simple auth manager: SIMPLE_AUTH_MANAGER_USERS)"
         )
 
     def _send(

@@ -39,16 +39,19 @@ class Change:
         return {
             "key": self.key,
             "action": self.action,
-            "old": self.shown_old if self.old is not None else None,
-            "new": self.shown_new if self.new is not None else None,
+            "old": _masked(self.key, self.old),
+            "new": _masked(self.key, self.new),
             "reason": self.reason,
         }
 
 
+def _masked(key: str, value: str | None) -> str | None:
+    """A value as shown: never one Airflow would mask (the key looks secret)."""
+    return "***" if value is not None and looks_secret(key) else value
+
+
 def _shown(key: str, value: str | None) -> str:
-    if value is None:
-        return "-"
-    return "***" if looks_secret(key) else repr(value)
+    return "-" if value is None else repr(_masked(key, value))
 
 
 def check_profile(file: VariablesFile, profile: str) -> None:

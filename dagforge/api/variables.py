@@ -1,7 +1,8 @@
 """Airflow Variables through the API: list, get, create, update (with ``update_mask``), delete.
 
 API v1 lists keys without values (Airflow 2 keeps values to single reads), so a value is always
-read with ``GET /variables/{key}``; a create answers 201 on v2 and 200 on v1.
+read with ``GET /variables/{key}``; a create answers 201 on v2 and 200 on v1; v1 refuses a null
+description and updates what the body holds.
 """
 
 from __future__ import annotations
@@ -52,18 +53,20 @@ class VariablesApi:
             return None
 
     def create(self, key: str, value: str, description: str | None = None) -> Variable:
-        body = {"key": key, "value": value, "description": description}
+        body = _body(key, value, description)
         reply = self.client.call("POST", "/variables", body=body, kind="variable", name=key)
         return Variable.from_api(reply.body)
 
     def update(self, key: str, value: str, description: str | None = None) -> Variable:
+        # v2 updates the fields its update_mask names; v1 the fields the body holds (its mask
+        # would have to name the value 'val', as its schema calls it)
         fields = ["value"] if description is None else ["value", "description"]
-        body = {"key": key, "value": value, "description": description}
+        query = {"update_mask": fields} if self.client.major >= 3 else None
         reply = self.client.call(
             "PATCH",
             _path(key),
-            query={"update_mask": fields},
-            body=body,
+            query=query,
+            body=_body(key, value, description),
             kind="variable",
             name=key,
         )
@@ -83,6 +86,12 @@ class VariablesApi:
 
     def delete(self, key: str) -> None:
         self.client.call("DELETE", _path(key), kind="variable", name=key)
+
+
+def _body(key: str, value: str, description: str | None) -> dict[str, str]:
+    """A Variable as both API versions take it (v1 refuses a null description)."""
+    body = {"key": key, "value": value}
+    return body if description is None else {**body, "description": description}
 
 
 def _path(key: str) -> str:

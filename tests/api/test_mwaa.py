@@ -120,7 +120,7 @@ URI = "dagforge://landed/orders"
 
 def test_variable_update_sends_an_update_mask(stub: Stubber) -> None:
     api = client(stub)
-    body = {"key": "k", "value": "v", "description": None}
+    body = {"key": "k", "value": "v"}
     query = {"update_mask": ["value"]}
     expected = {"Method": "PATCH", "Path": "/variables/k", "QueryParameters": query, "Body": body}
     answers(stub, expected, 200, {"key": "k", "value": "v"})

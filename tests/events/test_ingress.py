@@ -5,6 +5,8 @@ tests/mwaa/test_runner_api.py runs the same handler against the local runner end
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -102,3 +104,13 @@ def test_the_longest_matching_prefix_wins() -> None:
     assert routes.asset_for(LandedObject("b", "landing/orders/x.csv")) == "a://orders"
     assert routes.asset_for(LandedObject("c", "landing/orders/x.csv")) == "a://all"
     assert routes.asset_for(LandedObject("b", "raw/x.csv")) is None
+
+
+def test_the_lambda_loads_boto3_only() -> None:
+    """The handler's import closure: no httpx, Airflow, YAML or jsonschema to package."""
+    probe = (
+        "import sys, dagforge.events; "
+        "print(sorted(m for m in ('httpx', 'airflow', 'yaml', 'jsonschema') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -117,6 +117,9 @@ def _airflow2(tmp: Path) -> Iterator[LiveAirflow]:
             "AIRFLOW__WEBSERVER__WEB_SERVER_PORT": str(port),
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
             "PYTHONWARNINGS": "ignore",
+            "PYTHONPATH": str(REPO),  # the loader imports dagforge and callables from the repo
+            # Airflow 2's executor runs `airflow tasks run`: this venv's, even when not activated
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         home.mkdir(parents=True)
         _airflow(env, "db", "migrate")
@@ -149,7 +152,7 @@ def _airflow2(tmp: Path) -> Iterator[LiveAirflow]:
         }
         for name, command in (
             ("webserver", ["airflow", "webserver", "--hostname", LOOPBACK, "--port", str(port)]),
-            ("scheduler", ["airflow", "scheduler"]),
+            ("scheduler", ["airflow", "scheduler", "--skip-serve-logs"]),  # no 0.0.0.0:8793
             ("invoke-rest-api", ["dagforge.mwaa.invoke_api"]),
         ):
             extra = {SETTINGS_ENV: json.dumps(settings)} if name == "invoke-rest-api" else {}
@@ -225,5 +228,5 @@ def _wait_for_dags(live: LiveAirflow, dag_ids: list[str], home: Path, timeout: f
         except ApiError:  # the webserver is still starting
             pass
         time.sleep(2)
-    logs = "\n".join((home / f"{n}.log").read_text()[-1500:] for n in ("webserver", "scheduler"))
-    raise RuntimeError(f"Airflow 2 did not serve {dag_ids} within {timeout:.0f} s:\n{logs}")
+    errors = live.client().call("GET", "/importErrors").body
+    raise RuntimeError(f"Airflow 2 did not serve {dag_ids} within {timeout:.0f} s: {errors}")
