@@ -32,7 +32,7 @@ ALLOWED = {
     "api": STAGES | {"mwaa.limits"},
     "events": BASE | {"api"},
     "mwaa": STAGES | {"build", "runtime", "api", "demo.s3local", "demo.sampledata", "demo.seed"},
-    "demo": STAGES | {"mwaa.localairflow"},
+    "demo": STAGES | {"mwaa.localairflow", "reporters"},
     "commands": STAGES
     | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands", "api", "events"},
     "cli": {"commands", "errors"},

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from dagforge.commands._target import add_target, client, emit, table
+from dagforge.commands._target import add_target, client, emit
+from dagforge.reporters import columns
 
 DESCRIPTION = "List the newest runs of DAG_ID (state, logical date, start and end), newest first."
 
@@ -22,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
         for r in runs
     ]
     header = ("run_id", "state", "logical_date", "start", "end")
-    text = table(header, rows) if runs else f"no runs of {args.dag_id} yet"
+    text = columns(header, rows) if runs else f"no runs of {args.dag_id} yet"
     emit(args, [r.as_json() for r in runs], text)
     return 0

@@ -12,9 +12,9 @@ from dagforge.commands._target import (
     emit,
     json_argument,
     progress,
-    table,
 )
 from dagforge.errors import UsageError
+from dagforge.reporters import columns
 
 DESCRIPTION = (
     "Trigger a run of DAG_ID on the local runner or an MWAA environment. Without --logical-date "
@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     finished = api.wait(args.dag_id, run_.run_id, timeout=args.timeout, progress=say)
     tasks = api.task_states(args.dag_id, run_.run_id)
     rows = [(t.task_id, t.state, str(t.try_number)) for t in tasks]
-    text = f"{finished.run_id} {finished.state} after {time.monotonic() - started:.0f} s\n" + table(
-        ("task", "state", "tries"), rows
+    text = (
+        f"{finished.run_id} {finished.state} after {time.monotonic() - started:.0f} s\n"
+        + columns(("task", "state", "tries"), rows)
     )
     emit(args, {"run": finished.as_json(), "tasks": [t.as_json() for t in tasks]}, text)
     return 0

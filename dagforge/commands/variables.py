@@ -7,8 +7,9 @@ import argparse
 from pathlib import Path
 
 from dagforge.api import sync
-from dagforge.commands._target import add_target, client, emit, table
+from dagforge.commands._target import add_target, client, emit
 from dagforge.project import load_variables_file
+from dagforge.reporters import columns
 from dagforge.settings import variables_path
 
 DEFAULT_FILE = variables_path(Path())
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     found = client(args).variables.all()
     rows = [(v.key, "-" if v.value is None else v.value, v.description or "") for v in found]
-    emit(args, [v.as_json() for v in found], table(("key", "value", "description"), rows))
+    emit(args, [v.as_json() for v in found], columns(("key", "value", "description"), rows))
     return 0
 
 

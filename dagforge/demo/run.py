@@ -28,6 +28,7 @@ from dagforge.demo.seed import (
 )
 from dagforge.errors import DemoFailedError
 from dagforge.mwaa import localairflow
+from dagforge.reporters import columns
 
 
 @dataclass(frozen=True)
@@ -173,18 +174,10 @@ def read_ingested(bucket: str, ds: str) -> tuple[list[dict[str, Any]], list[str]
     return markers, absent(bucket, [part for marker in markers for part in marker["parts"]])
 
 
-def _table(header: tuple[str, ...], lines: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *lines]
-    )
-
-
 def format_table(summaries: list[dict[str, Any]]) -> str:
     """The per-country table the demo prints."""
     header = ("code", "country", "rows", "total_deaths", "last_report", "output")
-    return _table(
+    return columns(
         header,
         [
             tuple(
@@ -220,7 +213,7 @@ def format_sources_table(markers: list[dict[str, Any]]) -> str:
                 raw,
             )
         )
-    return _table(header, lines)
+    return columns(header, lines)
 
 
 def check(result: DemoResult) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import botocore.session
 import pytest
 from botocore.stub import Stubber
 
@@ -23,18 +22,15 @@ from dagforge.errors import (
     DagPausedError,
     TargetError,
 )
+from tests.support.stubs import stubbed_mwaa
 
 ENV = "analytics-prod"
 
 
 @pytest.fixture
 def stub() -> Iterator[Stubber]:
-    client = botocore.session.get_session().create_client(
-        "mwaa", region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b"
-    )
-    with Stubber(client) as stubber:
+    with stubbed_mwaa("eu-west-1") as stubber:
         yield stubber
-        stubber.assert_no_pending_responses()
 
 
 def answers(stub: Stubber, expected: dict[str, Any], status: int, body: Any) -> None:

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import botocore.session
 import pytest
 from botocore.stub import Stubber
 
@@ -20,18 +19,15 @@ from dagforge.errors import EventRoutingError
 from dagforge.events.ingress import handle, routes_from
 from dagforge.events.notifications import LandedObject
 from tests.events.conftest import NAMES
+from tests.support.stubs import stubbed_mwaa
 
 ENV, URI = "analytics", "dagforge://landed/orders"
 
 
 @pytest.fixture
 def stub() -> Iterator[Stubber]:
-    client = botocore.session.get_session().create_client(
-        "mwaa", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
-    )
-    with Stubber(client) as stubber:
+    with stubbed_mwaa("us-east-1") as stubber:
         yield stubber
-        stubber.assert_no_pending_responses()
 
 
 def _answer(stub: Stubber, body: dict[str, Any]) -> None:
