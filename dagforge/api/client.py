@@ -18,10 +18,11 @@ from urllib.parse import quote
 
 from dagforge.api.failures import check_size, path_too_long, raise_for
 from dagforge.api.models import AssetEvent, DagRun, TaskState
-from dagforge.api.transport import Query, Reply, Transport, json_size
+from dagforge.api.transport import Query, QueryValue, Reply, Transport, json_size
 from dagforge.api.variables import VariablesApi
 from dagforge.errors import (
     ApiCall,
+    ApiError,
     ApiNotFoundError,
     ApiTimeoutError,
     DagPausedError,
@@ -75,14 +76,34 @@ class AirflowClient:
         check_size(self.transport, method, path, json_size(body), "request")
         reply = self.transport.request(method, path, query=query, body=body)
         check_size(self.transport, method, path, reply.size, "answer")
-        known = self.dag_ids() if reply.status == 404 and kind == "dag" else ()
+        known = self._known_dag_ids() if reply.status == 404 and kind == "dag" else ()
         raise_for(self.transport, reply, method, path, kind=kind, name=name, known=known)
         return reply
 
+    def listed(self, path: str, key: str, order_by: str) -> list[dict[str, Any]]:
+        """Every item of a list endpoint, page by page (Airflow caps a page at 100 items)."""
+        items: list[dict[str, Any]] = []
+        while True:
+            query: dict[str, QueryValue] = {
+                "limit": PAGE,
+                "offset": len(items),
+                "order_by": order_by,
+            }
+            body: dict[str, Any] = self.call("GET", path, query=query).body
+            items.extend(body[key])
+            if len(body[key]) < PAGE or len(items) >= int(body.get("total_entries") or 0):
+                return items
+
+    def _known_dag_ids(self) -> list[str]:
+        """The dag_ids to suggest for one not found; none when they cannot be listed either."""
+        try:
+            return self.dag_ids()
+        except ApiError:
+            return []
+
     def dag_ids(self) -> list[str]:
-        """The dag_ids Airflow knows (parsed), up to the first thousand."""
-        reply = self.transport.request("GET", "/dags", query={"limit": 1000})
-        return [str(d["dag_id"]) for d in reply.body.get("dags", [])] if reply.ok else []
+        """The dag_ids Airflow knows (parsed)."""
+        return [str(dag["dag_id"]) for dag in self.listed("/dags", "dags", "dag_id")]
 
     def dag(self, dag_id: str) -> dict[str, Any]:
         path = f"/dags/{segment(dag_id)}"

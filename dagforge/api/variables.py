@@ -7,17 +7,15 @@ description and updates what the body holds.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote
 
 from dagforge.api.models import Variable
-from dagforge.api.transport import QueryValue
 from dagforge.errors import ApiNotFoundError
 
 if TYPE_CHECKING:
     from dagforge.api.client import AirflowClient
 
-PAGE = 100
 Change = Literal["created", "updated", "unchanged"]
 
 
@@ -28,15 +26,9 @@ class VariablesApi:
         self.client = client
 
     def all(self) -> list[Variable]:
-        """Every Variable, page by page (values only on API v2)."""
-        found: list[Variable] = []
-        while True:
-            query: dict[str, QueryValue] = {"limit": PAGE, "offset": len(found), "order_by": "key"}
-            body: dict[str, Any] = self.client.call("GET", "/variables", query=query).body
-            page = [Variable.from_api(item) for item in body["variables"]]
-            found.extend(page)
-            if len(page) < PAGE or len(found) >= int(body.get("total_entries") or 0):
-                return found
+        """Every Variable (values only on API v2)."""
+        items = self.client.listed("/variables", "variables", "key")
+        return [Variable.from_api(item) for item in items]
 
     def all_keys(self) -> list[str]:
         return [variable.key for variable in self.all()]

@@ -128,12 +128,9 @@ def test_an_airflow_refusal_keeps_its_status_and_detail(stub: Stubber) -> None:
     detail = {"detail": "The Dag with ID: `who_splt` was not found"}
     expected = {"Method": "GET", "Path": "/dags/who_splt"}
     refuses(stub, expected, "RestApiClientException", RestApiStatusCode=404, RestApiResponse=detail)
-    answers(
-        stub,
-        {"Method": "GET", "Path": "/dags", "QueryParameters": {"limit": 1000}},
-        200,
-        {"dags": [{"dag_id": "who_split"}]},
-    )
+    page = {"limit": 100, "offset": 0, "order_by": "dag_id"}
+    dags = {"dags": [{"dag_id": "who_split"}], "total_entries": 1}
+    answers(stub, {"Method": "GET", "Path": "/dags", "QueryParameters": page}, 200, dags)
     with pytest.raises(ApiNotFoundError) as caught:
         api.dag("who_splt")
     assert caught.value.status == 404 and "was not found" in caught.value.detail
@@ -197,3 +194,14 @@ def test_a_run_whose_path_is_too_long_for_mwaa_is_found_by_listing(stub: Stubber
 def test_environment_names_follow_mwaa_rules() -> None:
     with pytest.raises(TargetError, match="not an MWAA environment name"):
         MwaaTransport("1-starts-with-a-digit", client=object())
+
+
+def test_lists_are_read_page_by_page(stub: Stubber) -> None:
+    api = client(stub, "2.11.2")
+    first = [{"key": f"k{n:03}"} for n in range(100)]
+    for offset, items in ((0, first), (100, [{"key": "k100"}])):
+        query = {"limit": 100, "offset": offset, "order_by": "key"}
+        body = {"variables": items, "total_entries": 101}
+        answers(stub, {"Method": "GET", "Path": "/variables", "QueryParameters": query}, 200, body)
+    keys = api.variables.all_keys()
+    assert len(keys) == 101 and keys[-1] == "k100"
