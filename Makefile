@@ -16,10 +16,13 @@ install: $(STAMP) ## create .venv with the exact pinned versions (a no-op when u
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dagforge needs Python 3.11+; set PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing pinned requirements into $(VENV) (first run: about 2 minutes)"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@start=$$(date +%s); step() { echo "install: [$$(( $$(date +%s) - start )) s] $$*"; }; \
+	test -x $(BIN)/python || { step "creating $(VENV)"; $(PYTHON) -m venv $(VENV); } && \
+	step "installing $$(grep -c '==' requirements/lock.txt) pinned packages from requirements/lock.txt (first run: about 2 minutes)" && \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt && \
+	step "installing dagforge itself (editable)" && \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . && \
+	step "done: $(VENV) is ready"
 	@touch $@
 
 demo: install ## local S3 + sample data + every DAG run by real Airflow; prints the outputs
@@ -115,11 +118,19 @@ local-runner-test-requirements: bundle ## (needs Docker) install build/mwaa/requ
 # CI (.github/workflows/ci.yml runs these targets and nothing else).
 .PHONY: ci-validate
 
-ci-validate: install ## dagforge validate with GitHub annotations (::error file=...,line=...::), as CI runs it
-	@$(BIN)/dagforge validate --format github dagfactory_configs/
+# The MWAA environment class this project deploys to: CI checks the DAG count and the loader's
+# measured import time against it.
+MWAA_ENV_CLASS ?= mw1.medium
+
+ci-validate: install ## dagforge validate with GitHub annotations, against the project's MWAA_ENV_CLASS, as CI runs it
+	@$(BIN)/dagforge validate --format github --env-class $(MWAA_ENV_CLASS) dagfactory_configs/
 
 # The config language (docs/config-language.md).
-.PHONY: validate bench-validate
+.PHONY: validate bench-validate catalog
+
+catalog: install ## docs/dags.md: the DAG catalog (schedule, owner, tags, assets, source line); a test keeps it current
+	@$(BIN)/dagforge list --format markdown dagfactory_configs/ > docs/dags.md
+	@echo "wrote docs/dags.md"
 
 validate: install ## dagforge validate dagfactory_configs/: every problem, with file:line and a hint
 	@$(BIN)/dagforge validate dagfactory_configs/

@@ -3,18 +3,18 @@
 An S3 notification becomes an asset event with ``extra={"uri": "s3://bucket/key"}``
 (``dagforge.events.handler``); the DAG scheduled on that asset runs with the events in
 ``triggering_asset_events`` (several events may be batched into one run). Each file is checked
-against the source's contract and written to raw as typed Parquet, partitioned by a date column,
-the same way :func:`callables.ingest.ingest_source` does for a dated landing.
+against the source's contract and written to raw/ as typed Parquet in the same Hive-style dataset
+:func:`callables.ingest.ingest_source` writes (same contract grammar, same file layout).
 
 Layout for a landed object ``landing_prefix/<anything>`` (its id: the first 16 hex digits of the
 SHA-256 of its key):
 
-- ``raw_prefix/<partition_key>=<YYYY-MM-DD>/part-landed-<id>.parquet``: its rows of that date;
-- ``raw_prefix/_landed/<id>.json``: written last; the key, its ETag, the parts and rows.
+- ``raw_prefix/<partition folder>/part-landed-<id>-NNNNN.parquet``: its rows;
+- ``raw_prefix/_landed/<id>.json``: written last; the key, its ETag, the files and rows.
 
 A file named twice in one run is ingested once; a file whose marker holds its current ETag was
 ingested already and is skipped; a file overwritten since (a new ETag) is ingested again and its
-old parts that the new content does not produce are removed.
+old files that the new content does not produce are removed (only files named after this object).
 
 Events that arrive together are not all handed to one run: Airflow 3.3 makes the run of the first
 event and leaves the ones that came while it was being created for the *next* event's run (the
@@ -28,10 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from callables import ingest
+from callables import rawdata
 from callables import s3 as s3io
+from callables.contract import Contract, contract_issues, load_contract
+from callables.ingest import read_landed
 
 __all__ = ["ingest_landed_files"]
 
@@ -73,14 +76,27 @@ def object_id(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where one source's landed files go, and how they are read."""
+
+    source: str
+    bucket: str
+    contract: Contract
+    raw_prefix: str
+    target_file_mb: float
+
+
 def ingest_landed_files(
     source: str,
     bucket: str,
     landing_prefix: str,
     file_format: str,
-    columns: dict[str, str] | str,
+    columns: str | dict[str, str],
     partition_key: str,
     raw_prefix: str,
+    partition: str = "day",
+    target_file_mb: float = rawdata.TARGET_FILE_MB,
     aws_conn_id: str = s3io.DEFAULT_CONN_ID,
     triggering_asset_events: Mapping[Any, Iterable[Any]] | None = None,
     triggering_dataset_events: Mapping[Any, Iterable[Any]] | None = None,
@@ -96,68 +112,72 @@ def ingest_landed_files(
     :param bucket: the bucket landed files must be in (the data bucket Variable).
     :param landing_prefix: landed files must be under this prefix; an event naming anything else
         fails the task.
-    :param file_format: ``csv`` (header line, empty cell = null) or ``jsonl``.
-    :param columns: the contract, ``"name:type, name:type, ..."`` (types as in ``ingest_source``).
-    :param partition_key: a ``date`` column; one Parquet file per value and landed file.
-    :param raw_prefix: outputs go under ``raw_prefix/<partition_key>=<date>/``.
+    :param file_format: ``csv`` or ``jsonl`` and file options, as for ``ingest_source``.
+    :param columns: the contract, one column a line: ``name: type [options]``.
+    :param partition_key: the ``date`` column raw/ is partitioned by (``""`` with ``none``).
+    :param raw_prefix: the dataset's folder, e.g. ``raw/<source>``.
+    :param partition: ``day``, ``month`` or ``none``.
+    :param target_file_mb: rows of one partition are split into files of about this size.
     :returns: ``{"ingested": [...], "skipped": [...], "rows": n}``.
-    :raises callables.ingest.ContractError: a file breaks the contract (named by line and column).
+    :raises callables.values.ContractError: a file breaks the contract (columns, values, lines).
     """
-    contract = ingest.parse_columns(columns)
-    ingest.check_contract(source, file_format, contract, partition_key)
+    contract = load_contract(columns, file_format, partition_key, partition)
+    target = Target(source, bucket, contract, s3io.join_key(raw_prefix), target_file_mb)
     events = run_events(triggering_asset_events or triggering_dataset_events, inlet_events)
-    uris = event_uris(events)
-    keys = [landed_key(uri, bucket, landing_prefix) for uri in uris]  # all checked before any work
+    keys = [landed_key(uri, bucket, landing_prefix) for uri in event_uris(events)]
     hook = s3io.hook(aws_conn_id)
     done: dict[str, list[dict[str, Any]]] = {"ingested": [], "skipped": []}
-    for key in keys:
-        outcome, record = _ingest_one(
-            hook, bucket, key, source, file_format, contract, partition_key, raw_prefix
-        )
+    for key in keys:  # every key was checked before any work
+        outcome, record = _ingest_one(hook, target, key)
         done[outcome].append(record)
     return {**done, "rows": sum(int(r["rows"]) for r in done["ingested"])}
 
 
-def _ingest_one(
-    hook: Any,
-    bucket: str,
-    key: str,
-    source: str,
-    file_format: str,
-    contract: dict[str, str],
-    partition_key: str,
-    raw_prefix: str,
-) -> tuple[str, dict[str, Any]]:
-    # '_' keeps the markers out of partition scans (join_key refuses it as a segment)
-    marker_key = f"{s3io.join_key(raw_prefix)}/{MARKERS}/{object_id(key)}.json"
-    previous = s3io.get_or_none(hook, bucket, marker_key)
+def _ingest_one(hook: Any, target: Target, key: str) -> tuple[str, dict[str, Any]]:
+    label = f"landed-{object_id(key)}"
+    # '_' keeps the markers out of dataset scans (join_key refuses it as a segment)
+    marker_key = f"{target.raw_prefix}/{MARKERS}/{object_id(key)}.json"
+    previous = s3io.get_or_none(hook, target.bucket, marker_key)
     old = json.loads(previous) if previous else None
-    etag = str(s3io.client(hook).head_object(Bucket=bucket, Key=key)["ETag"]).strip('"')
+    etag = str(s3io.client(hook).head_object(Bucket=target.bucket, Key=key)["ETag"]).strip('"')
     if old is not None and old["etag"] == etag:
-        return "skipped", {
-            "key": key,
-            "etag": etag,
-            "rows": old["rows"],
-            "reason": "ingested already",
-        }
-    where = f"s3://{bucket}/{key}"
-    found, records = ingest.parse_records(s3io.get(hook, bucket, key), file_format, where)
-    ingest.check_columns(found, contract, where)
-    values = ingest.convert(records, contract, partition_key, where)
-    parts = {
-        s3io.join_key(
-            raw_prefix,
-            f"{partition_key}={day.isoformat()}",
-            f"part-landed-{object_id(key)}.parquet",
-        ): table
-        for day, table in ingest.partitions(values, contract, partition_key)
-    }
-    for part, table in parts.items():
-        s3io.put(hook, bucket, part, ingest.parquet_bytes(table))
-    s3io.delete(hook, bucket, *sorted(set(old["parts"] if old else []) - set(parts)))
-    rows = sum(table.num_rows for table in parts.values())
-    marker = {"source": source, "key": key, "etag": etag, "rows": rows, "parts": sorted(parts)}
-    s3io.put(
-        hook, bucket, marker_key, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode()
+        skipped = {"key": key, "etag": etag, "rows": old["rows"], "reason": "ingested already"}
+        return "skipped", skipped
+    where = f"s3://{target.bucket}/{key}"
+    table = read_landed(s3io.get(hook, target.bucket, key), target.contract, where)
+    files = rawdata.plan_files(
+        table, target.contract, target.raw_prefix, label, target.target_file_mb
     )
+    stale = _stale(old, set(files), target.raw_prefix, label, marker_key)
+    for name, part in files.items():
+        s3io.put(hook, target.bucket, name, rawdata.parquet_bytes(part))
+    s3io.delete(hook, target.bucket, *sorted(stale))
+    rows = table.num_rows
+    marker = {
+        "source": target.source,
+        "key": key,
+        "etag": etag,
+        "rows": rows,
+        "parts": sorted(files),
+    }
+    s3io.put(hook, target.bucket, marker_key, (json.dumps(marker, indent=2) + "\n").encode())
     return "ingested", marker
+
+
+def _stale(
+    old: dict[str, Any] | None, written: set[str], raw_prefix: str, label: str, marker_key: str
+) -> set[str]:
+    """The files the previous ingestion of this object wrote and this one did not; a marker that
+    lists anything else is refused (nothing is deleted)."""
+    listed = {str(part) for part in (old or {}).get("parts", [])}
+    foreign = sorted(p for p in listed if not rawdata.own_part(p, raw_prefix, label))
+    if foreign:
+        raise s3io.CorruptObjectError(
+            f"{marker_key} lists {', '.join(foreign[:3])}, which this object's ingestion did not "
+            "write: refusing to delete anything; remove the marker to ingest the file again"
+        )
+    return listed - written
+
+
+# What dagforge reads of this module: validate checks the contract arguments at their line.
+ARGUMENT_CHECKS = {"ingest_landed_files": contract_issues}

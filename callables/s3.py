@@ -8,8 +8,10 @@ matters when a task is a handful of small requests.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,10 +21,12 @@ __all__: list[str] = []  # helpers for other callables; nothing here is meant to
 
 DEFAULT_CONN_ID = "aws_default"
 RETRY_CONFIG = {"retries": {"mode": "standard", "max_attempts": 5}}
-_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=+-]*$")
+# Matched whole (``fullmatch``) with ASCII classes only: ``$`` would let a trailing newline through
+# and ``\d`` would accept any script's digits.
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._=+-]*")
 # S3 bucket naming rules (lower case, digits, dots, hyphens; 3-63 characters).
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_DS = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_DS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _hooks: dict[tuple[str, str | None], S3Hook] = {}
 
 
@@ -33,6 +37,11 @@ class UnsafeKeyError(ValueError):
 
 class MissingObjectError(FileNotFoundError):
     """An object a callable needs is not there (``s3://bucket/key`` in the message)."""
+
+
+class CorruptObjectError(ValueError):
+    """An object a callable wrote earlier (a marker, an index) is not what it wrote: unreadable
+    JSON or a missing field (``s3://bucket/key`` in the message)."""
 
 
 def hook(aws_conn_id: str = DEFAULT_CONN_ID) -> S3Hook:
@@ -56,7 +65,7 @@ def client(s3: S3Hook) -> Any:
 
 def check_bucket(bucket: str) -> str:
     """``bucket`` if it is a plain bucket name (no ``s3://``, no ``/``, no key)."""
-    if not isinstance(bucket, str) or not _BUCKET.match(bucket) or ".." in bucket:
+    if not isinstance(bucket, str) or not _BUCKET.fullmatch(bucket) or ".." in bucket:
         raise UnsafeKeyError(
             f"unsafe bucket name {bucket!r}: use a plain S3 bucket name such as 'my-data'"
         )
@@ -64,9 +73,13 @@ def check_bucket(bucket: str) -> str:
 
 
 def check_ds(ds: str) -> str:
-    """``ds`` if it is a ``YYYY-MM-DD`` logical date (it becomes part of S3 keys)."""
-    if not isinstance(ds, str) or not _DS.match(ds):
+    """``ds`` if it is a real ``YYYY-MM-DD`` date (it becomes part of S3 keys)."""
+    if not isinstance(ds, str) or not _DS.fullmatch(ds):
         raise UnsafeKeyError(f"logical date {ds!r} is not YYYY-MM-DD")
+    try:
+        date.fromisoformat(ds)
+    except ValueError as exc:
+        raise UnsafeKeyError(f"logical date {ds!r} is not a date ({exc})") from exc
     return ds
 
 
@@ -81,7 +94,7 @@ def join_key(prefix: str, *parts: str) -> str:
     for part in parts:
         segments.extend(str(part).split("/"))
     for seg in segments:
-        if not _SEGMENT.match(seg) or seg in (".", ".."):
+        if not _SEGMENT.fullmatch(seg) or seg in (".", ".."):
             raise UnsafeKeyError(
                 f"unsafe S3 key part {seg!r} in {'/'.join([prefix, *parts])!r}: use letters, "
                 "digits and ._=+- only, with no '..' or empty parts"
@@ -120,6 +133,28 @@ def get_or_none(s3: S3Hook, bucket: str, key: str) -> bytes | None:
         return get(s3, bucket, key)
     except MissingObjectError:
         return None
+
+
+def get_json(s3: S3Hook, bucket: str, key: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON object at ``key`` with ``required`` fields (see :func:`json_object`); a missing
+    object raises :class:`MissingObjectError`."""
+    return json_object(get(s3, bucket, key), f"s3://{bucket}/{key}", required)
+
+
+def json_object(data: bytes, where: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``data`` as a JSON object with ``required`` fields; anything else raises
+    :class:`CorruptObjectError` naming ``where``."""
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptObjectError(f"{where} is not JSON ({exc}); was it changed by hand?") from exc
+    missing = [name for name in required if not isinstance(value, dict) or name not in value]
+    if not isinstance(value, dict) or missing:
+        raise CorruptObjectError(
+            f"{where} is not the JSON object this pipeline writes (missing: "
+            f"{', '.join(missing) or 'an object'}); was it changed by hand?"
+        )
+    return value
 
 
 def put(s3: S3Hook, bucket: str, key: str, data: bytes | IO[bytes]) -> None:

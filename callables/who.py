@@ -30,7 +30,7 @@ COLUMNS = (
     "Cumulative_deaths",
 )
 COUNT_COLUMNS = ("New_cases", "Cumulative_cases", "New_deaths", "Cumulative_deaths")
-_CODE = re.compile(r"^[A-Z]{2}$")
+_CODE = re.compile(r"[A-Z]{2}")
 
 
 class WhoDataError(ValueError):
@@ -39,7 +39,7 @@ class WhoDataError(ValueError):
 
 def check_code(country_code: str) -> str:
     """``country_code`` if it is two capital letters (the WHO file's codes, ``NA`` included)."""
-    if not isinstance(country_code, str) or not _CODE.match(country_code):
+    if not isinstance(country_code, str) or not _CODE.fullmatch(country_code):
         raise WhoDataError(
             f"country code {country_code!r} is not two capital letters (e.g. NA, NO)"
         )
@@ -89,11 +89,18 @@ def read_who(data: bytes | IO[bytes], source: str = "<bytes>") -> pa.Table:
         table = pa.Table.from_batches(list(reader), reader.schema).select(list(COLUMNS))
     except pa.ArrowInvalid as exc:
         raise WhoDataError(f"{source}: {exc}") from exc
+    if table.num_rows == 0:  # and pyarrow's compute functions crash on a table without chunks
+        raise WhoDataError(f"{source}: no data rows (the file holds only its header)")
     _check_codes(table, source)
     return table
 
 
 def _check_columns(header: list[str], source: str) -> None:
+    twice = sorted({col for col in header if header.count(col) > 1})
+    if twice:
+        raise WhoDataError(
+            f"{source}: the header repeats column(s) {', '.join(twice)}; found {', '.join(header)}"
+        )
     missing = [col for col in COLUMNS if col not in header]
     if missing:
         extra = [col for col in header if col not in COLUMNS]
@@ -203,3 +210,12 @@ def process_country(
         read_who(s3io.stream(hook, bucket, source_key), source), country_code, source
     )
     return write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)
+
+
+def expected_input(arguments: dict[str, Any]) -> str:
+    """Where a task's (rendered) arguments make :func:`process_country` read the WHO file."""
+    return s3io.join_key(arguments["source_key"])
+
+
+# What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
+INPUTS = {"process_country": expected_input}

@@ -30,6 +30,7 @@ __all__ = ["split_countries", "country_from_split"]
 MARKER = "_SUCCESS"
 PACK = "countries.pack"
 INDEX_FORMAT = "dagforge.who-split/1"
+_PARTS = ("offset", "length", "sha256")
 
 
 class SplitNotReadyError(RuntimeError):
@@ -136,17 +137,45 @@ def split_countries(
 
 
 def read_index(hook: Any, bucket: str, marker_key: str) -> dict[str, Any]:
-    """The split's index from its ``_SUCCESS`` marker; no marker means the split is not complete."""
+    """The split's index from its ``_SUCCESS`` marker; no marker means the split is not complete,
+    and a marker that is not the index this module writes is refused, naming its address."""
     raw = s3io.get_or_none(hook, bucket, marker_key)
+    where = f"s3://{bucket}/{marker_key}"
     if raw is None:
         raise SplitNotReadyError(
-            f"s3://{bucket}/{marker_key} does not exist: the split for this date has not finished "
-            "(or it failed); run the split DAG first"
+            f"{where} does not exist: the split for this date has not finished (or it failed); "
+            "run the split DAG first"
         )
-    index: dict[str, Any] = json.loads(raw)
-    if index.get("format") != INDEX_FORMAT:
-        raise SplitNotReadyError(f"s3://{bucket}/{marker_key} is not a {INDEX_FORMAT} index")
-    return index
+    index = s3io.json_object(raw, where, ("format", "source", "ds", "pack_key", "countries"))
+    expected_pack = f"{marker_key.rsplit('/', 1)[0]}/{PACK}"
+    if index["format"] != INDEX_FORMAT or index["pack_key"] != expected_pack:
+        raise s3io.CorruptObjectError(
+            f"{where} is not a {INDEX_FORMAT} index of {expected_pack}; run the split again"
+        )
+    if not isinstance(index["countries"], dict):
+        raise s3io.CorruptObjectError(f"{where}: 'countries' is not a mapping; run the split again")
+    return {**index, "where": where}
+
+
+def _part_of(index: dict[str, Any], code: str) -> tuple[int, int, str]:
+    """``(offset, length, sha256)`` of a code's part, checked to be what the split writes."""
+    part = index["countries"].get(code)
+    if part is None:
+        raise who.WhoDataError(
+            f"{index['source']}: no rows for country code {code} in the split for {index['ds']}"
+        )
+    fields: list[Any] = [part.get(name) if isinstance(part, dict) else None for name in _PARTS]
+    offset, length, digest = fields
+    if not (_count(offset) and _count(length) and length and isinstance(digest, str)):
+        raise s3io.CorruptObjectError(
+            f"{index['where']}: the entry of {code!r} is not an offset, a length and a SHA-256; "
+            "run the split again"
+        )
+    return int(offset), int(length), str(digest)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pa.Table:
@@ -154,15 +183,9 @@ def read_part(hook: Any, bucket: str, index: dict[str, Any], code: str) -> pa.Ta
     date."""
     import pyarrow.parquet as pq
 
-    part = index["countries"].get(code)
-    if part is None:
-        raise who.WhoDataError(
-            f"{index['source']}: no rows for country code {code} in the split for {index['ds']}"
-        )
-    blob = s3io.get(
-        hook, bucket, index["pack_key"], (part["offset"], part["offset"] + part["length"] - 1)
-    )
-    if hashlib.sha256(blob).hexdigest() != part["sha256"]:
+    offset, length, digest = _part_of(index, code)
+    blob = s3io.get(hook, bucket, index["pack_key"], (offset, offset + length - 1))
+    if hashlib.sha256(blob).hexdigest() != digest:
         raise SplitChangedError(
             f"s3://{bucket}/{index['pack_key']} changed under its index while reading {code}: the "
             "split was re-run; retry this task"
@@ -193,3 +216,12 @@ def country_from_split(
     hook = s3io.hook(aws_conn_id)
     rows = read_part(hook, bucket, read_index(hook, bucket, marker_key), country_code)
     return who.write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)
+
+
+def expected_input(arguments: dict[str, Any]) -> str:
+    """Where a task's (rendered) arguments make :func:`split_countries` read the WHO file."""
+    return s3io.join_key(arguments["source_key"])
+
+
+# What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
+INPUTS = {"split_countries": expected_input}

@@ -18,6 +18,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
+from dagforge import secrets
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import DATE_KEYS, DURATION_KEYS
 from dagforge.language.typed import construct
@@ -26,6 +27,7 @@ from dagforge.language.values import (
     parse_date,
     parse_duration,
 )
+from dagforge.problems import Problem
 from dagforge.settings import disable_telemetry
 
 
@@ -144,24 +146,46 @@ def build_one(dag: ExpandedDag) -> Any:
 @dataclass
 class BuildOutcome:
     dags: dict[str, Any] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)  # dag_id → error text
+    failures: dict[str, Problem] = field(default_factory=dict)  # dag_id → why it was not built
 
 
-def build_dags(dags: Iterable[ExpandedDag], *, strict: bool = False) -> BuildOutcome:
-    """Build every DAG; one that fails is recorded (or, with ``strict``, raised) and never hides the
-    others.
+def build_dags(
+    dags: Iterable[ExpandedDag], *, strict: bool = False, isolate: bool = False
+) -> BuildOutcome:
+    """Build every DAG; one dag-factory or Airflow refuses is recorded as ``build-failed`` (or,
+    with ``strict``, raised) and never hides the others. Preparing a config is dagforge's own work:
+    a failure there is a bug, raised unless ``isolate`` (the loader) makes it ``internal-error``.
     """
     outcome = BuildOutcome()
     disable_telemetry()
     with _memoized_airflow_config():
         for dag in dags:
-            config = prepare(dag)
+            try:
+                config = prepare(dag)
+            except Exception as exc:
+                if not isolate:
+                    raise
+                outcome.failures[dag.dag_id] = _failure(dag, exc, code="internal-error")
+                continue
             try:
                 outcome.dags[dag.dag_id] = build_prepared(dag, config)
             except Exception as exc:  # dag-factory or Airflow refused it: a visible broken DAG
                 if strict:
                     raise
-                outcome.failures[dag.dag_id] = (
-                    f"{dag.origin.describe()}: {type(exc).__name__}: {exc}"
-                )
+                outcome.failures[dag.dag_id] = _failure(dag, exc, code="build-failed")
     return outcome
+
+
+def _failure(dag: ExpandedDag, exc: Exception, *, code: str) -> Problem:
+    who = "dag-factory could not build" if code == "build-failed" else "dagforge failed on"
+    error = secrets.hide(f"{type(exc).__name__}: {exc}", secrets.secrets_in(dag.config))
+    return Problem(
+        file=dag.origin.file,
+        line=dag.origin.line,
+        column=1,
+        code=code,
+        message=f"{who} DAG '{dag.dag_id}': {error}",
+        hint="run 'dagforge validate' and 'dagforge render' on this DAG to see the config it got"
+        if code == "build-failed"
+        else "a bug in dagforge: run 'dagforge render --debug' on this DAG and report it",
+    )

@@ -47,7 +47,34 @@ _CODES = (
         "`description: !!python/object/apply:os.system [...]`",
         "use a plain value",
     ),
-    Code("file-unreadable", "the file cannot be read as UTF-8", "load"),
+    Code("file-unreadable", "the file cannot be read as UTF-8", "load", hint="save it as UTF-8"),
+    Code(
+        "file-refused",
+        "a config that is not a regular file, leads outside the configs folder, or is too large",
+        "load",
+        "a symlink to `/etc/passwd`; a FIFO",
+        "copy the file in; split a large one",
+    ),
+    Code(
+        "yaml-too-complex",
+        "nesting too deep, or too many values once aliases expand (an alias bomb)",
+        "load",
+        "`a: &a [*b, *b, ...]` nested ten times",
+        "flatten or split the file",
+    ),
+    Code(
+        "too-many-dags",
+        "more DAGs in one file or one project than the limits allow",
+        "project",
+        "a file with 100,000 instances",
+        "split the project across loader files or environments",
+    ),
+    Code(
+        "internal-error",
+        "dagforge itself failed on this file (a bug): the loader shows it instead of crashing",
+        "project",
+        hint="run `dagforge validate --debug` on the file and report it",
+    ),
     Code(
         "bool-trap",
         "YAML 1.1 read `NO`, `yes`, `on`, `off` as a boolean where text is meant",
@@ -140,6 +167,13 @@ _CODES = (
         "two instances making `country_AU`",
         "where the first is",
     ),
+    Code(
+        "reserved-dag-id",
+        "a dag_id in the loader's namespace for error DAGs (`dagforge_config_error__...`)",
+        "reserved-ids",
+        "`dagforge_config_error__sources.yml:`",
+        "choose another dag_id",
+    ),
     Code("duplicate-task-id", "a task_id twice in one DAG", "graph"),
     Code(
         "unknown-dependency",
@@ -183,6 +217,12 @@ _CODES = (
         "`contry: AU`; a required argument missing",
         "the close match, or what to add",
     ),
+    Code("contract-unknown-type", "a contract type that does not exist", "contracts", "`x: float`"),
+    Code(
+        "contract-unknown-option", "a contract option that does not exist", "contracts", "`nulable`"
+    ),
+    Code("contract-partition", "the partition key is not a date column", "contracts", "`order_id`"),
+    Code("contract-invalid", "a contract value that cannot work", "contracts", "`format=%m/%Y`"),
     Code(
         "placeholder-missing",
         "a template placeholder has no value in an instance",
@@ -225,6 +265,22 @@ _CODES = (
         '`schedule: {datasets: ["s3://b/k"]}`',
         '``for Airflow 3 write `schedule: ["s3://b/k"]` ``',
         severity="warning",
+    ),
+    Code(
+        "untrusted-input-in-command",
+        "run-time input (`dag_run.conf`, `params`, asset events, Variables) rendered into a shell "
+        "command or a query",
+        "untrusted",
+        "`bash_command: \"echo {{ dag_run.conf['x'] }}\"`",
+        "pass it through `env:`/`op_kwargs`, quote it, declare a `Param` schema",
+        severity="warning",
+    ),
+    Code(
+        "instance-template-injection",
+        "an instance value holds Jinja (`{{`, `{%`): instance values are data, not template code",
+        "instances",
+        "`- {code: \"{{ dag_run.conf['x'] }}\"}`",
+        "write the Jinja in the template body",
     ),
     Code(
         "airflow-version",

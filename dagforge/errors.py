@@ -116,12 +116,43 @@ class BundleError(DagforgeError):
     """The bundle could not be built, or the built bundle does not import cleanly."""
 
 
+class BundleRefusedError(BundleError):
+    """The configs have errors: shipping them would ship error DAGs to MWAA."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        listed = "\n".join(p.format() for p in self.problems)
+        return (
+            f"{listed}\nbundle refused: the configs have {len(self.problems)} error(s); fix them, "
+            "or pass --allow-errors to ship them as error DAGs"
+        )
+
+
 class DemoFailedError(DagforgeError):
     """The demo ran, but not every DAG succeeded or not every output exists."""
 
     def __init__(self, reasons: Sequence[str]) -> None:
         self.reasons = tuple(reasons)
         super().__init__("demo failed:\n  " + "\n  ".join(self.reasons))
+
+
+class RunFailedError(DagforgeError):
+    """A local run of a DAG did not succeed (``dagforge run``): which task, its error, and the end
+    of its log."""
+
+    def __init__(self, dag_id: str, state: str, tasks: str, error: str, log_tail: str) -> None:
+        self.dag_id, self.state, self.tasks = dag_id, state, tasks
+        self.error, self.log_tail = error, log_tail
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        failed = f" (failed: {self.tasks})" if self.tasks else ""
+        error = f"\n  {self.error}" if self.error else ""
+        tail = f"\n--- the end of its log ---\n{self.log_tail}"
+        return f"{self.dag_id} ended {self.state}{failed}{error}{tail}"
 
 
 @dataclass(frozen=True)
@@ -186,8 +217,8 @@ class DagPausedError(DagforgeError):
         )
 
 
-class RunFailedError(DagforgeError):
-    """A run that was waited for ended in a state other than success."""
+class TriggeredRunFailedError(DagforgeError):
+    """A run triggered through the API and waited for ended in a state other than success."""
 
     def __init__(self, dag_id: str, run_id: str, state: str, failed_tasks: Sequence[str]) -> None:
         self.dag_id, self.run_id, self.state = dag_id, run_id, state

@@ -94,6 +94,30 @@ def expand_document(
     return dags, problems
 
 
+def dag_ids(loaded: Any) -> list[str]:
+    """The dag_ids a file's loaded data defines, as :func:`expand_document` names them, without
+    merging or checking anything (cheap: used to confirm a cached decision against the files)."""
+    data = _dict(loaded)
+    ids = [key for key, entry in data.items() if key not in SECTIONS and isinstance(entry, dict)]
+    for template in _dict(data.get("templates")).values():
+        ids += _template_ids(_dict(template))
+    return ids
+
+
+def _template_ids(template: dict[str, Any]) -> list[str]:
+    pattern = template.get("dag_id")
+    if not isinstance(pattern, str):
+        return []
+    ids = []
+    for instance in (i for i in _list(template.get("instances")) if isinstance(i, dict)):
+        missing: list[str] = []
+        dag_id = str(
+            substitute(pattern, {k: v for k, v in instance.items() if k != "dag"}, missing)
+        )
+        ids += [] if missing else [dag_id]
+    return ids
+
+
 def _expand_template(
     doc: Document, tpath: JsonPath, template: dict[str, Any], base: Sequence[Mapping[str, Any]]
 ) -> tuple[list[ExpandedDag], list[Problem]]:

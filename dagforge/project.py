@@ -7,8 +7,9 @@ It never imports Airflow.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from dagforge.errors import VariablesFileError
 from dagforge.expand import ExpandedDag, expand_document
 from dagforge.language.variables import VariablesFile, read_variables
 from dagforge.load import Document, load_file
+from dagforge.load.files import discover
 from dagforge.problems import Problem, Report
 from dagforge.settings import (
-    CONFIG_SUFFIXES,
     DEFAULT_CALLABLE_PACKAGES,
     DEFAULTS_NAMES,
+    MAX_DAGS_PER_FILE,
+    MAX_DAGS_PER_PROJECT,
     VARIABLES_NAMES,
 )
 from dagforge.validate import check_defaults, check_file, check_project, check_variables
@@ -51,27 +54,16 @@ class ProjectResult:
         return [dag for result in self.files if result.ok for dag in result.dags]
 
 
-def display_name(path: Path) -> str:
-    """A path as people and CI annotations want it: relative to the working directory when inside
-    it.
-    """
+def display_name(path: Path, base: Path | None = None) -> str:
+    """A path as people and CI annotations want it: relative to ``base`` (the loader names files
+    relative to the configs folder's parent, whatever its working directory), else to the working
+    directory when inside it."""
+    if base is not None:
+        return os.path.relpath(path, base)
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
     except ValueError:
         return str(path)
-
-
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Config files named by ``paths`` (files, or folders searched recursively), sorted."""
-    found: set[Path] = set()
-    for path in paths:
-        candidates: Iterable[Path] = [path] if path.is_file() else path.rglob("*")
-        found.update(
-            p
-            for p in candidates
-            if p.suffix in CONFIG_SUFFIXES and p.name not in (*DEFAULTS_NAMES, *VARIABLES_NAMES)
-        )
-    return sorted(p.resolve() for p in found)
 
 
 class DefaultsCache:
@@ -79,8 +71,9 @@ class DefaultsCache:
     nearest ``variables.yml``, each loaded once.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, names_from: Path | None = None) -> None:
         self.root = root.resolve()
+        self.names_from = names_from
         self.docs: dict[Path, Document] = {}
         self.declared: dict[Path, VariablesFile] = {}
 
@@ -99,7 +92,7 @@ class DefaultsCache:
                 if path in self.declared:
                     return self.declared[path]
                 if path.is_file():
-                    doc = load_file(path, display_name(path))
+                    doc = load_file(path, display_name(path, self.names_from), self.root)
                     doc.problems = check_variables(doc)
                     self.declared[path] = read_variables(path, doc)
                     return self.declared[path]
@@ -110,8 +103,8 @@ class DefaultsCache:
             path = folder / name
             if path in self.docs:
                 return self.docs[path]
-            if path.is_file():
-                doc = load_file(path, display_name(path))
+            if path.is_file() or path.is_symlink():
+                doc = load_file(path, display_name(path, self.names_from), self.root)
                 doc.problems = check_defaults(doc)
                 self.docs[path] = doc
                 return doc
@@ -123,16 +116,21 @@ def load_project(
     root: Path | None = None,
     *,
     callable_packages: Sequence[str] = DEFAULT_CALLABLE_PACKAGES,
+    isolate: bool = False,
+    names_from: Path | None = None,
 ) -> ProjectResult:
     """Load, check and expand every config file under ``paths``; ``root`` bounds the defaults
-    search.
+    search, and symlinked configs must lead inside it.
 
-    ``callable_packages`` are the only packages a ``python_callable`` may come from.
+    ``callable_packages`` are the only packages a ``python_callable`` may come from. With
+    ``isolate`` (the loader), a bug of dagforge's met in one file is a problem of that file, so it
+    cannot take the other files' DAGs down; without it (the CLI), it is raised.
     """
     root = (root or (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd())).resolve()
-    defaults = DefaultsCache(root)
+    defaults = DefaultsCache(root, names_from)
     report = Report()
-    results = [_load_one(path, defaults, tuple(callable_packages)) for path in discover(paths)]
+    load = partial(_load_isolated if isolate else _load_one, defaults, tuple(callable_packages))
+    results = _within_project_limit([load(path) for path in discover(paths)])
     for result in results:
         report.extend(result.problems)
     for doc in [*defaults.docs.values(), *(v.doc for v in defaults.declared.values())]:
@@ -143,8 +141,8 @@ def load_project(
     return ProjectResult(root, results, report)
 
 
-def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) -> FileResult:
-    doc = load_file(path, display_name(path))
+def _load_one(defaults: DefaultsCache, packages: tuple[str, ...], path: Path) -> FileResult:
+    doc = load_file(path, display_name(path, defaults.names_from), defaults.root)
     if doc.data is None:
         return FileResult(path, doc, problems=list(doc.problems))
     layers = defaults.layers(path)
@@ -152,6 +150,8 @@ def _load_one(path: Path, defaults: DefaultsCache, packages: tuple[str, ...]) ->
     dags, expand_problems = expand_document(doc, layer_data)
     checked = check_file(doc, dags, packages, variables=defaults.variables(path))
     problems = [*checked, *expand_problems, *_broken_layers(doc, layers)]
+    if len(dags) > MAX_DAGS_PER_FILE:
+        problems.append(_too_many(doc.file, f"{len(dags)} DAGs, more than {MAX_DAGS_PER_FILE}"))
     return FileResult(path, doc, dags, problems)
 
 
@@ -166,6 +166,44 @@ def load_variables_file(path: Path) -> VariablesFile:
     if errors:
         raise VariablesFileError(f"{display_name(path)} has errors; fix them first:", errors)
     return read_variables(path, doc)
+
+
+def _load_isolated(defaults: DefaultsCache, packages: tuple[str, ...], path: Path) -> FileResult:
+    try:
+        return _load_one(defaults, packages, path)
+    except Exception as exc:  # a bug of ours, met in this file: it must not hide the others
+        name = display_name(path, defaults.names_from)
+        problem = Problem(
+            file=name,
+            code="internal-error",
+            message=f"dagforge failed on this file: {type(exc).__name__}: {exc}",
+            hint="a bug in dagforge; run 'dagforge validate --debug' on the file and report it",
+        )
+        return FileResult(path, Document(name), problems=[problem])
+
+
+def _within_project_limit(results: list[FileResult]) -> list[FileResult]:
+    """Files whose DAGs would take the project past its limit are broken (in file order)."""
+    total = 0
+    for result in results:
+        if result.ok and total + len(result.dags) > MAX_DAGS_PER_PROJECT:
+            why = f"its {len(result.dags)} DAGs take the project past {MAX_DAGS_PER_PROJECT}"
+            result.problems.append(_too_many(result.doc.file, why))
+        elif result.ok:
+            total += len(result.dags)
+    return results
+
+
+def _too_many(file: str, why: str) -> Problem:
+    return Problem(
+        file=file,
+        line=1,
+        column=1,
+        code="too-many-dags",
+        message=f"too many DAGs: {why}",
+        hint="MWAA's DAG processor must import every DAG of the loader within 30 s: split the "
+        "project across loader files or environments",
+    )
 
 
 def _broken_layers(doc: Document, layers: Sequence[Document]) -> list[Problem]:

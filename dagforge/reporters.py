@@ -28,7 +28,7 @@ def _escape(value: str, *, prop: bool = False) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    level = "error" if problem.severity == "error" else "warning"
+    level = {"error": "error", "warning": "warning"}.get(problem.severity, "notice")
     props = [f"file={_escape(problem.file, prop=True)}"]
     if problem.line:
         props += [f"line={problem.line}", f"col={problem.column}"]

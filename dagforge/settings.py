@@ -16,11 +16,19 @@ SCHEMA_FILE = "dagforge.schema.json"
 OPERATORS_FILE = "operators.json"
 
 CONFIGS_DIR_NAME = "dagfactory_configs"
+# Sample files of sources, one folder per DAG (samples/<dag_id>/<file>): the demo and the local
+# runner land them where the DAG reads (dagforge new source keeps the sample it was given there).
+SAMPLES_DIR_NAME = "samples"
 CONFIG_SUFFIXES = (".yml", ".yaml")
 DEFAULTS_NAMES = ("defaults.yml", "defaults.yaml")
 
 # Packages whose functions configs may name as callables (the allow-list's default).
 DEFAULT_CALLABLE_PACKAGES = ("callables",)
+# What a callables module may declare beside its functions, each a mapping from function name:
+# a checker of the task's arguments that validate runs (dagforge.checks.contracts), and where the
+# task reads its input, from its rendered arguments (dagforge run --land, the demo's samples).
+CALLABLE_ARGUMENT_CHECKS = "ARGUMENT_CHECKS"
+CALLABLE_INPUTS = "INPUTS"
 
 # Environment variables dagforge reads.
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
@@ -59,3 +67,13 @@ def disable_telemetry() -> None:
     """Set :data:`OFFLINE_ENV` in this process, keeping values someone set on purpose."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+
+
+# Limits on what one config file and one project may hold (docs/security.md). A file or project
+# over a limit is a problem at its line; the loader shows it as a broken file instead of blowing
+# MWAA's 30 s import timeout and losing every DAG.
+MAX_CONFIG_BYTES = 5_000_000
+MAX_YAML_DEPTH = 64  # nested mappings and lists
+MAX_YAML_NODES = 500_000  # values built, aliases expanded
+MAX_DAGS_PER_FILE = 4_000
+MAX_DAGS_PER_PROJECT = 4_000  # MWAA's largest environment class (mw1.2xlarge)

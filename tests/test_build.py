@@ -59,7 +59,9 @@ def test_one_failing_dag_does_not_stop_the_others() -> None:
     bad = _dag("bad", tasks=[{"task_id": "a", "operator": EMPTY.replace("Empty", "NoSuch")}])
     outcome = build.build_dags([bad, _dag("good")])
     assert list(outcome.dags) == ["good"]
-    assert outcome.failures["bad"].startswith("f.yml:3 (template at line 1): ")
+    failure = outcome.failures["bad"]
+    assert (failure.file, failure.line, failure.code) == ("f.yml", 3, "build-failed")
+    assert "NoSuchOperator" in failure.message
 
 
 def test_strict_build_raises() -> None:

@@ -26,7 +26,7 @@ from dagforge.errors import (
     ApiNotFoundError,
     ApiTimeoutError,
     DagPausedError,
-    RunFailedError,
+    TriggeredRunFailedError,
 )
 
 PAGE = 100  # items per list call: small answers, well under InvokeRestApi's 6 MB
@@ -186,7 +186,7 @@ class AirflowClient:
         poll: float = 2.0,
         progress: Progress | None = None,
     ) -> DagRun:
-        """Poll until the run finishes; raise :class:`RunFailedError` unless it succeeded."""
+        """Poll until the run finishes; raise :class:`TriggeredRunFailedError` unless a success."""
         deadline, last = time.monotonic() + timeout, ""
         while True:
             run = self.run(dag_id, run_id)
@@ -205,7 +205,7 @@ class AirflowClient:
             time.sleep(poll)
         if run.state != "success":
             failed = [t.task_id for t in self.task_states(dag_id, run_id) if t.state == "failed"]
-            raise RunFailedError(dag_id, run_id, run.state, failed)
+            raise TriggeredRunFailedError(dag_id, run_id, run.state, failed)
         return run
 
     def asset_event(self, uri: str, extra: dict[str, Any] | None = None) -> AssetEvent:

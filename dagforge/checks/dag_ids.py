@@ -6,8 +6,23 @@ from collections.abc import Iterable, Iterator
 
 from dagforge.checks.base import FileContext
 from dagforge.expand import ExpandedDag
+from dagforge.language.keys import RESERVED_DAG_PREFIX
 from dagforge.language.patterns import ID_CHARACTERS, ID_MAX_LENGTH, valid_id
 from dagforge.problems import Problem
+
+
+def reserved_dag_ids(file: FileContext) -> Iterator[Problem]:
+    """A dag_id in the loader's own namespace: it would hide the real error DAG of a file."""
+    for dag in file.dags:
+        if dag.dag_id.startswith(RESERVED_DAG_PREFIX):
+            yield file.doc.problem(
+                dag.origin.path,
+                code="reserved-dag-id",
+                message=f"dag_id '{dag.dag_id}' starts with '{RESERVED_DAG_PREFIX}', which the "
+                "loader keeps for the error DAGs of broken files",
+                hint="choose another dag_id",
+                key=dag.origin.template_path is None,
+            )
 
 
 def template_dag_ids(file: FileContext) -> Iterator[Problem]:

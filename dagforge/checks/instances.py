@@ -23,6 +23,9 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+_JINJA_MARKS = re.compile(r"\{\{|\{%|\}\}|%\}")
+
+
 @cache
 def _regex(pattern: str) -> re.Pattern[str] | None:
     try:
@@ -63,7 +66,16 @@ def _check_template(
             path = (*tpath, "instances", index, field)
             if field == "dag":
                 continue
-            if field not in declared:
+            if isinstance(value, str) and _JINJA_MARKS.search(value):
+                yield doc.problem(
+                    path,
+                    code="instance-template-injection",
+                    message=f"instance value {value!r} holds Jinja: instance values are data, "
+                    "copied into the template as text",
+                    hint="write the Jinja in the template body, and pass the instance value as a "
+                    "plain value",
+                )
+            elif field not in declared:
                 yield doc.problem(
                     path,
                     code="instance-unknown-field",

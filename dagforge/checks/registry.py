@@ -9,13 +9,15 @@ from collections.abc import Iterable
 
 from dagforge.checks.base import Check, DagCheck, FileCheck, FileContext
 from dagforge.checks.callables import check_callables
-from dagforge.checks.dag_ids import template_dag_ids
+from dagforge.checks.contracts import check_contracts
+from dagforge.checks.dag_ids import reserved_dag_ids, template_dag_ids
 from dagforge.checks.document import deprecated_operator_paths, misspelled_sections
 from dagforge.checks.graph import check_graph
 from dagforge.checks.instances import check_instances
 from dagforge.checks.schedules import check_schedule_form
 from dagforge.checks.schema_errors import schema_problems
 from dagforge.checks.templates import check_logical_date, check_variable_reads
+from dagforge.checks.untrusted import untrusted_commands
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.problems import Problem
@@ -63,9 +65,12 @@ CHECKS: tuple[Check, ...] = (
     FileCheck("instances", _instances),
     FileCheck("operator-paths", _operator_paths),
     FileCheck("dag-ids", template_dag_ids),
+    FileCheck("reserved-ids", reserved_dag_ids),
     DagCheck("graph", _graph),
     DagCheck("schedules", _schedules),
     DagCheck("callables", _callables),
     DagCheck("variables", _variables),
     DagCheck("logical-date", _logical_date),
+    DagCheck("untrusted", untrusted_commands),
+    FileCheck("contracts", check_contracts),
 )

@@ -37,6 +37,8 @@ COMMANDS = (
     Command("validate", "validate", "check config files and report every problem"),
     Command("list", "list", "list every dag_id with its source file:line"),
     Command("render", "render", "print the expanded dag-factory config of one DAG"),
+    Command("describe", "describe", "show a template's parameters and its instances"),
+    Command("new", "new", "scaffold a source from a sample file, a template family, an instance"),
     Command("callables", "callables", "list the callables configs may name, with their signatures"),
     Command("diff", "diff", "compare the DAGs built at a git ref with the working tree"),
     Command("migrate", "migrate", "rewrite dag-factory 0.x YAML into current config"),
@@ -49,6 +51,7 @@ COMMANDS = (
     Command("variables", "variables", "Airflow Variables: list, get, set, delete, sync"),
     Command("asset-event", "asset_event", "record an asset event so the DAGs scheduled on it run"),
     Command("demo", "demo", "run every DAG against a local S3 with sample data"),
+    Command("run", "run", "run one DAG in real Airflow on a local S3, on your own file"),
     Command("sample-data", "sample_data", "write WHO-format sample data (with the real traps)"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

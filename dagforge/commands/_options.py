@@ -1,4 +1,5 @@
-"""Options shared by the commands that load a project (validate, list, render)."""
+"""Options shared by the commands: the project paths (validate, list, render, describe) and the
+repository root (new, run)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from dagforge.errors import UsageError
+from dagforge.project import ProjectResult, load_project
 from dagforge.settings import CONFIGS_DIR_NAME, DEFAULT_CALLABLE_PACKAGES
 
 DEFAULT_PATH = Path(CONFIGS_DIR_NAME)
@@ -33,6 +35,22 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         metavar="PACKAGE",
         help="a package callables may come from (repeatable; default: "
         f"{', '.join(DEFAULT_CALLABLE_PACKAGES)})",
+    )
+
+
+def add_project_dir(parser: argparse.ArgumentParser) -> None:
+    """``--project-dir``: the repository root the command works on."""
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
+    )
+
+
+def load_from_args(args: argparse.Namespace) -> ProjectResult:
+    """The project the PATH arguments and options of :func:`add_paths` name."""
+    return load_project(
+        existing_paths(args),
+        args.root,
+        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
     )
 
 

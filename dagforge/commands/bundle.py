@@ -31,11 +31,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-measure", action="store_true", help="skip the Airflow import and parse timing"
     )
+    parser.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="ship configs that have errors (they become error DAGs on MWAA) instead of refusing",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     options = BundleOptions(
-        args.project_dir, args.out, args.airflow_version, measure=not args.no_measure
+        args.project_dir,
+        args.out,
+        args.airflow_version,
+        measure=not args.no_measure,
+        allow_errors=args.allow_errors,
     )
     manifest = build_bundle(options)
     parsed = (

@@ -1,23 +1,25 @@
-"""``dagforge list``: every dag_id with the ``file:line`` it comes from."""
+"""``dagforge list``: every dag_id with the ``file:line`` it comes from; as JSON or as the Markdown
+DAG catalog (``make catalog`` writes ``docs/dags.md``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-from dagforge.commands._options import add_paths, existing_paths
+from dagforge.commands._options import add_paths, load_from_args
 from dagforge.expand import ExpandedDag
-from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 
 DESCRIPTION = (
     "List the DAGs the configs define. Exit 1 when a file has problems (its DAGs are listed, "
-    "marked 'invalid')."
+    "marked 'invalid'). --format json|markdown adds schedule, owner, tags, description, the "
+    "assets each DAG waits for and updates, and its source line (markdown: the DAG catalog)."
 )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_paths(parser)
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
 
 def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:
@@ -26,11 +28,18 @@ def format_row(dag: ExpandedDag, width: int, ok: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    result = load_from_args(args)
+    if args.format != "text":
+        from dagforge.tools.catalog import entries, markdown
+
+        found = entries(result)
+        text = (
+            markdown(found)
+            if args.format == "markdown"
+            else json.dumps([entry.as_json() for entry in found], indent=2) + "\n"
+        )
+        sys.stdout.write(text)
+        return 0 if result.report.ok else 1
     rows = [(dag, file.ok) for file in result.files for dag in file.dags]
     width = max((len(dag.dag_id) for dag, _ in rows), default=0)
     sys.stdout.write("".join(format_row(dag, width, ok) + "\n" for dag, ok in rows))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dagforge.commands._options import add_paths, existing_paths
+from dagforge.commands._options import add_paths, load_from_args
 from dagforge.errors import ConfigError, UsageError
 from dagforge.language.hints import did_you_mean
-from dagforge.project import load_project
-from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
 from dagforge.tools.render import render_dag
 
 DESCRIPTION = "Print the fully expanded, plain dag-factory YAML of DAG_ID."
@@ -21,11 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_project(
-        existing_paths(args),
-        args.root,
-        callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
-    )
+    result = load_from_args(args)
     for file in result.files:
         for dag in file.dags:
             if dag.dag_id == args.dag_id:

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         args.root,
         callable_packages=args.packages or DEFAULT_CALLABLE_PACKAGES,
     )
+    if not result.files:
+        raise UsageError(f"no config files (*.yml, *.yaml) under {_shown(args)}")
     if args.airflow_version:
         result.report.extend(compat.check_version(result.dags(), args.airflow_version))
     if args.env_class:
@@ -61,13 +63,18 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.report.ok else 1
 
 
+def _shown(args: argparse.Namespace) -> str:
+    return ", ".join(str(p) for p in args.paths) if args.paths else "dagfactory_configs/"
+
+
 def _environment_problems(args: argparse.Namespace, dag_count: int) -> list[Problem]:
     if not args.loader.is_file():
         raise UsageError(f"no loader DAG file at {args.loader}: pass --loader PATH")
     from dagforge.mwaa import capacity  # times the loader in a real Airflow: only when asked
 
     where = str(args.loader)
-    timing = capacity.measure_loader(args.loader)
+    folders = [p for p in (args.paths or []) if p.is_dir()]
+    timing = capacity.measure_loader(args.loader, folders[0] if len(folders) == 1 else None)
     return [
         *capacity.capacity_problems(dag_count, args.env_class, where),
         *capacity.parse_time_problems(timing, where),

@@ -1,34 +1,26 @@
 """``make demo``: local S3, seeded data, every DAG built and run by real Airflow, outputs read back.
 
-Seeds a WHO-format file and one landed file per ingestion source, imports ``dags/`` with Airflow's
-DagBag and runs every DAG once with ``dag.test()``: asset producers before their consumers
-(``dag.test`` does not trigger consumers, so the demo runs them in that order). Then it reads back
-what each DAG was expected to write and reports anything missing.
+Lands sample data where each DAG reads (:mod:`dagforge.demo.seed`; a DAG without sample data is
+skipped and said so), imports ``dags/`` with Airflow's DagBag and runs every other DAG once with
+``dag.test()``, retries off: asset producers before their consumers (``dag.test`` does not
+trigger consumers, so the demo runs them in that order). Airflow's own output goes to a log file
+under the demo's home, so stdout holds only the tables; a failed task's log tail goes to stderr.
+Then it reads back what each DAG was expected to write and reports anything missing.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dagforge.demo import sampledata
+from dagforge.demo import report, sampledata
 from dagforge.demo.s3local import moto_server
-from dagforge.demo.seed import (
-    BUCKET_KEY,
-    Progress,
-    local_variables,
-    seed,
-    seed_landing,
-    variables_env,
-)
-from dagforge.errors import DemoFailedError
+from dagforge.demo.seed import BUCKET_KEY, Progress, Samples, local_variables, seed, variables_env
 from dagforge.mwaa import localairflow
-from dagforge.reporters import columns
+from dagforge.project import load_project
+from dagforge.settings import CONFIGS_DIR_NAME
 
 
 @dataclass(frozen=True)
@@ -46,6 +38,7 @@ class DemoOptions:
 @dataclass
 class DemoResult:
     runs: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # dag_id -> why
     summaries: list[dict[str, Any]] = field(default_factory=list)
     ingested: list[dict[str, Any]] = field(default_factory=list)
     missing_outputs: list[str] = field(default_factory=list)
@@ -53,8 +46,9 @@ class DemoResult:
 
     @property
     def ok(self) -> bool:
-        all_ran = bool(self.runs) and all(state == "success" for state in self.runs.values())
-        return all_ran and not self.missing_outputs and not self.import_errors
+        return bool(self.runs) and not report.failure_reasons(
+            self.import_errors, self.runs, self.missing_outputs
+        )
 
 
 def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
@@ -62,17 +56,23 @@ def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
     dags_folder = options.project_dir / "dags"
     home = options.home.resolve()
     localairflow.configure(localairflow.airflow_env(home, dags_folder))
+    configs = {
+        dag.dag_id: dag.config
+        for dag in load_project([options.project_dir / CONFIGS_DIR_NAME]).dags()
+    }
     with moto_server(options.host, options.port) as s3:
         progress(f"local S3 (moto server) at {s3.endpoint_url}")
         # the local profile of variables.yml, with the bucket the demo was given
         variables = {**local_variables(options.project_dir), BUCKET_KEY: options.bucket}
         localairflow.configure({**s3.connection_env(), **variables_env(variables)})
         progress(f"Airflow Variables (profile local): {', '.join(sorted(variables))}")
-        seed(s3, options.bucket, options.data, progress)
-        seed_landing(options.bucket, options.logical_date, options.source_rows, progress)
-        progress(f"fresh Airflow metadata DB under {home}")
+        samples = Samples(options.project_dir, options.data, options.source_rows)
+        seeded = seed(s3, options.bucket, progress, configs, [options.logical_date.date()], samples)
+        progress(f"fresh Airflow metadata DB under {home} (Airflow's output: {home / 'demo.log'})")
         localairflow.fresh_db(home)
-        return _build_and_run(options, dags_folder, progress)
+        result = DemoResult(skipped=seeded.skipped)
+        (home / "demo.log").write_text("")
+        return _build_and_run(options, dags_folder, home / "demo.log", result, progress)
 
 
 def _asset_uris(item: Any) -> set[str]:
@@ -102,131 +102,46 @@ def run_order(dags: dict[str, Any]) -> list[str]:
     return order
 
 
-def _build_and_run(options: DemoOptions, dags_folder: Path, progress: Progress) -> DemoResult:
-    result = DemoResult()
-    imported = localairflow.import_dags(dags_folder)
+def producers_of(dags: dict[str, Any], dag_id: str) -> list[str]:
+    """The DAGs whose task outlets feed ``dag_id``'s asset schedule, and theirs, in run order."""
+    wanted: set[str] = {dag_id}
+    for _ in range(len(dags)):
+        consumed = set().union(
+            *(_asset_uris(getattr(dags[d].timetable, "asset_condition", None)) for d in wanted)
+        )
+        feeding = {
+            p for p, dag in dags.items() if _asset_uris([t.outlets for t in dag.tasks]) & consumed
+        }
+        if feeding <= wanted:
+            break
+        wanted |= feeding
+    return [d for d in run_order(dags) if d in wanted and d != dag_id]
+
+
+def _build_and_run(
+    options: DemoOptions, dags_folder: Path, log: Path, result: DemoResult, progress: Progress
+) -> DemoResult:
+    with localairflow.output_to(log):
+        imported = localairflow.import_dags(dags_folder)
     result.import_errors = imported.errors
     progress(
         f"Airflow imported {len(imported.dags)} DAGs from {dags_folder} ({len(imported.errors)} "
         "import errors)"
     )
-    order = run_order(imported.dags)
+    order = [d for d in run_order(imported.dags) if d not in result.skipped]
     for index, dag_id in enumerate(order, start=1):
-        started = time.monotonic()
-        result.runs[dag_id] = localairflow.run_dag(imported.dags[dag_id], options.logical_date)
-        progress(
-            f"[{index}/{len(order)}] {dag_id}: {result.runs[dag_id]} "
-            f"({time.monotonic() - started:.1f} s)"
-        )
+        outcome = localairflow.run_locally(imported.dags[dag_id], options.logical_date, log)
+        result.runs[dag_id] = outcome.state
+        progress(f"[{index}/{len(order)}] {outcome.describe()}")
+        if outcome.state != "success":
+            progress(
+                f"{dag_id}: {outcome.error()}\n--- the end of its log ---\n{outcome.log_tail(15)}"
+            )
     ds = options.logical_date.date().isoformat()
-    expected = [key for dag in imported.dags.values() for key in expected_outputs(dag, ds)]
-    result.summaries, missing = read_outputs(options.bucket)
-    result.ingested, missing_parts = read_ingested(options.bucket, ds)
-    result.missing_outputs = sorted(set(missing + missing_parts + absent(options.bucket, expected)))
+    ran = [imported.dags[d] for d in order]
+    expected = [key for dag in ran for key in report.expected_outputs(dag, ds)]
+    result.summaries, missing = report.read_outputs(options.bucket)
+    result.ingested, missing_parts = report.read_ingested(options.bucket, ds)
+    absent = report.absent(options.bucket, expected)
+    result.missing_outputs = sorted(set(missing + missing_parts + absent))
     return result
-
-
-def expected_outputs(dag: Any, ds: str) -> list[str]:
-    """The keys a DAG's callables promise to write for ``ds`` (from their literal op_kwargs)."""
-    from callables import ingest, who, who_split
-
-    keys: list[str] = []
-    for task in dag.tasks:
-        name = getattr(getattr(task, "python_callable", None), "__name__", "")
-        kwargs = getattr(task, "op_kwargs", None) or {}
-        if name in ("process_country", "country_from_split"):
-            keys.extend(who.output_keys(kwargs["output_prefix"], kwargs["country_code"], ds))
-        elif name == "split_countries":
-            keys.extend(who_split.split_keys(kwargs["split_prefix"], ds))
-        elif name == "ingest_source":
-            keys.append(f"{kwargs['raw_prefix']}/_runs/date={ds}/{ingest.MARKER}")
-    return keys
-
-
-def absent(bucket: str, keys: Iterable[str]) -> list[str]:
-    from callables import s3 as s3io
-
-    hook = s3io.hook()
-    return [key for key in keys if not hook.check_for_key(key, bucket_name=bucket)]
-
-
-def read_outputs(bucket: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every ``summary.json`` in ``bucket``, and the rows files they name that do not exist."""
-    from callables import s3 as s3io
-
-    hook = s3io.hook()
-    keys = sorted(
-        k for k in hook.list_keys(bucket_name=bucket) or [] if k.endswith("/summary.json")
-    )
-    summaries = [{**json.loads(s3io.get(hook, bucket, key)), "summary_key": key} for key in keys]
-    return summaries, absent(bucket, [s["rows_key"] for s in summaries])
-
-
-def read_ingested(bucket: str, ds: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every ingestion ``_SUCCESS`` marker for ``ds``, and the parts they list that do not exist."""
-    from callables import ingest
-    from callables import s3 as s3io
-
-    hook = s3io.hook()
-    suffix = f"/_runs/date={ds}/{ingest.MARKER}"
-    keys = sorted(k for k in hook.list_keys(bucket_name=bucket) or [] if k.endswith(suffix))
-    markers = [{**json.loads(s3io.get(hook, bucket, key)), "marker_key": key} for key in keys]
-    return markers, absent(bucket, [part for marker in markers for part in marker["parts"]])
-
-
-def format_table(summaries: list[dict[str, Any]]) -> str:
-    """The per-country table the demo prints."""
-    header = ("code", "country", "rows", "total_deaths", "last_report", "output")
-    return columns(
-        header,
-        [
-            tuple(
-                str(s.get(k, ""))
-                for k in (
-                    "country_code",
-                    "country",
-                    "rows",
-                    "total_deaths",
-                    "last_report_date",
-                    "rows_key",
-                )
-            )
-            for s in summaries
-        ],
-    )
-
-
-def format_sources_table(markers: list[dict[str, Any]]) -> str:
-    """The per-source table the demo prints: rows landed and the raw partitions written."""
-    header = ("source", "rows", "partitions", "landed", "raw")
-    lines: list[tuple[str, ...]] = []
-    for marker in markers:
-        parts = sorted(marker["parts"])
-        dates = [part.rsplit("/", 2)[-2].split("=", 1)[-1] for part in parts]
-        raw = parts[0].rsplit("/", 2)[0] + "/" if parts else ""
-        lines.append(
-            (
-                str(marker["source"]),
-                str(marker["rows"]),
-                f"{len(parts)} ({', '.join(dates)})",
-                str(marker["landing_key"]),
-                raw,
-            )
-        )
-    return columns(header, lines)
-
-
-def check(result: DemoResult) -> None:
-    """Raise with every reason the demo did not fully succeed."""
-    reasons = [
-        f"import error in {f}: {e.splitlines()[-1] if e else ''}"
-        for f, e in result.import_errors.items()
-    ]
-    reasons += [
-        f"DAG {dag_id} ended {state}" for dag_id, state in result.runs.items() if state != "success"
-    ]
-    reasons += [f"missing output s3 key {key}" for key in result.missing_outputs]
-    if not result.runs:
-        reasons.append("no DAG was built from dagfactory_configs/")
-    if reasons:
-        raise DemoFailedError(reasons)

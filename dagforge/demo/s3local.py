@@ -36,6 +36,7 @@ def free_port(host: str = LOOPBACK) -> int:
 class LocalS3:
     endpoint_url: str
     region: str = DEFAULT_REGION
+    pid: int = 0  # the server's process (0 when it is not ours, e.g. a proxy's address)
 
     def connection_env(self, conn_id: str = "aws_default") -> dict[str, str]:
         """Environment that defines Airflow connection ``conn_id`` pointing at this server."""
@@ -62,16 +63,21 @@ def moto_server(host: str = LOOPBACK, port: int = 0, timeout: float = 30.0) -> I
             f"refusing to start the local S3 on {host}: use a loopback address"
         )
     port = port or free_port(host)
-    command = [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
+    # s3serve exits when its standard input closes, i.e. when this process ends however it ends.
+    command = [sys.executable, "-m", "dagforge.demo.s3serve", host, str(port)]
     # moto logs every request to stderr: a pipe nobody drains fills up after ~1,000 requests and
     # blocks the server, so its log goes to a temporary file instead.
     url = f"http://{host}:{port}"
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log
+        )
         try:
             _wait_until_up(proc, url, timeout, log)
-            yield LocalS3(url)
+            yield LocalS3(url, pid=proc.pid)
         finally:
+            if proc.stdin:
+                proc.stdin.close()
             proc.terminate()
             try:
                 proc.wait(timeout=10)

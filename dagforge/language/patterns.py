@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-# Airflow's KEY_REGEX: what a dag_id or task_id may hold, and at most how long it may be.
-ID = r"^[A-Za-z0-9_.-]+$"
+# What a dag_id or task_id may hold (Airflow's KEY_REGEX, ASCII only, and not only dots: Airflow
+# builds log paths from ids), and at most how long it may be.
+ID = r"^(?!\.+$)[A-Za-z0-9_.-]+$"
 ID_MAX_LENGTH = 250
 ID_CHARACTERS = "letters, digits, '_', '.' and '-'"
 # A Python dotted path: package.module.name.
@@ -41,5 +42,5 @@ DURATION_RE = re.compile(DURATION)
 
 
 def valid_id(text: str) -> bool:
-    """Whether Airflow accepts ``text`` as a dag_id or task_id."""
+    """Whether ``text`` is a dag_id or task_id Airflow accepts (see :data:`ID`)."""
     return len(text) <= ID_MAX_LENGTH and ID_RE.match(text) is not None

@@ -20,7 +20,10 @@ def parse_duration(text: str) -> timedelta:
             f"invalid duration {text!r}: use digits with d, h, m, s units, e.g. 5m or 1h30m"
         )
     days, hours, minutes, seconds = (int((g or "0").rstrip("dhms")) for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:  # more than timedelta holds (999,999,999 days)
+        raise ValueError(f"duration {text!r} is longer than Python can hold") from None
 
 
 def parse_date(text: str) -> datetime:

@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from dagforge import __version__
-from dagforge.errors import BundleError
+from dagforge.errors import BundleError, BundleRefusedError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT
+from dagforge.project import load_project
 from dagforge.settings import CONFIG_SUFFIXES, CONFIGS_DIR_NAME, OFFLINE_ENV, STRICT_ENV
 
 MWAA_AIRFLOW = "3.3.1"
@@ -53,6 +54,7 @@ class BundleOptions:
     out: Path
     airflow_version: str = MWAA_AIRFLOW
     measure: bool = True
+    allow_errors: bool = False  # ship configs with errors (as error DAGs) instead of refusing
 
 
 @dataclass
@@ -83,6 +85,10 @@ def build_bundle(options: BundleOptions) -> Manifest:
     """Write the bundle under ``options.out`` (replacing a previous bundle) and return its
     manifest."""
     project, out = options.project_dir.resolve(), options.out.resolve()
+    configs = project / CONFIGS_DIR_NAME
+    errors = load_project([configs], root=configs).report.errors
+    if errors and not options.allow_errors:
+        raise BundleRefusedError(errors)
     _clear(out)
     dags = out / "dags"
     for loader in sorted((project / "dags").glob("*.py")):
@@ -126,9 +132,13 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _copy_tree(source: Path, target: Path, suffixes: tuple[str, ...]) -> None:
-    for path in sorted(source.rglob("*")):
-        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
-            _copy(path, target / path.relative_to(source))
+    """Regular files under ``source``; never a symlink leading outside it, nor what is under a
+    symlinked folder (configs that do so are refused by validate and the loader too)."""
+    for parent, _folders, names in os.walk(source, followlinks=False):
+        for path in sorted(Path(parent) / name for name in names):
+            inside = path.resolve().is_relative_to(source.resolve())
+            if inside and path.is_file() and path.suffix in suffixes:
+                _copy(path, target / path.relative_to(source))
 
 
 def _sha256(path: Path) -> str:

@@ -10,6 +10,7 @@ from dagforge.errors import UsageError
 from dagforge.mwaa.limits import DAGBAG_IMPORT_TIMEOUT, ENV_CLASS_CAPACITY
 from dagforge.mwaa.parsetime import ParseTiming, quiet_env, time_dag_file
 from dagforge.problems import Problem
+from dagforge.settings import CACHE_ENV, CONFIGS_ENV
 
 WARN_SHARE = 0.5  # warn once the loader uses half of the import timeout
 
@@ -63,7 +64,10 @@ def parse_time_problems(timing: ParseTiming, where: str) -> list[Problem]:
     return [Problem(file=where, code="parse-time", message=message, hint=hint, severity=severity)]
 
 
-def measure_loader(loader_file: Path) -> ParseTiming:
-    """Import the loader DAG file with real Airflow in a fresh process and time it."""
+def measure_loader(loader_file: Path, configs: Path | None = None) -> ParseTiming:
+    """Import the loader DAG file with real Airflow in a fresh process and time it, on
+    ``configs`` when given (else on the configs the loader finds beside it)."""
     with tempfile.TemporaryDirectory(prefix="dagforge-parse-") as home:
-        return time_dag_file(loader_file, quiet_env(Path(home)))
+        chosen = {CONFIGS_ENV: str(configs.resolve())} if configs is not None else {}
+        cache = {CACHE_ENV: str(Path(home) / "cache")}  # a first parse: nothing cached
+        return time_dag_file(loader_file, quiet_env(Path(home), {**chosen, **cache}))

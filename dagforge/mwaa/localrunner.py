@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from dagforge.api.client import AirflowClient
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
-from dagforge.demo.seed import BUCKET_VARIABLE, Progress, seed
+from dagforge.demo.seed import BUCKET_VARIABLE, Progress, Samples, runner_dates, seed
 from dagforge.errors import LocalRunnerError
 from dagforge.mwaa import localairflow, runner_api
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
@@ -152,7 +152,8 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         localairflow.configure(
             {**env, "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR"}
         )  # this process stays quiet
-        seed(s3, options.bucket, options.data, progress)
+        samples = Samples(options.project_dir, options.data)
+        seed(s3, options.bucket, progress, configs, runner_dates(), samples)
         _fresh_home(home, options)
         runner = Runner(options, f"http://{options.host}:{port}", bundle / "dags", configs, s3)
         stack.callback(stop, runner, progress)

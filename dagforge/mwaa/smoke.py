@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.api.client import AirflowClient
-from dagforge.demo.seed import Progress
+from dagforge.demo.seed import SMOKE_DATE, Progress
 from dagforge.errors import LocalRunnerError
 from dagforge.language.walk import strings_in, tasks_of
 from dagforge.mwaa.localrunner import (
@@ -27,7 +27,7 @@ from dagforge.mwaa.localrunner import (
     wait_until,
 )
 
-SMOKE_LOGICAL_DATE = "2024-03-05"
+SMOKE_LOGICAL_DATE = SMOKE_DATE.isoformat()
 
 
 @dataclass

@@ -13,7 +13,6 @@ Both disappear on the next parse after the file is fixed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -23,12 +22,8 @@ from dagforge.errors import BrokenConfigError
 from dagforge.problems import Problem
 
 ERROR_TAG = "dagforge-error"
-ERROR_DAG_PREFIX = "dagforge_config_error__"
+ERROR_TASK_ID = "config_error"
 _START = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def error_dag_id(file: str) -> str:
-    return ERROR_DAG_PREFIX + re.sub(r"[^A-Za-z0-9_.-]+", "_", file).strip("_")
 
 
 def report_text(file: str, problems: Sequence[Problem]) -> str:
@@ -41,9 +36,14 @@ def raise_config_error(report: str) -> None:
     raise BrokenConfigError(report)
 
 
-def make_error_dag(dag_id: str, problems: Sequence[Problem], file: str) -> Any:
-    """A one-task DAG that names the problems; built with Airflow directly (dag-factory is not
-    involved).
+def make_error_dag(
+    dag_id: str, problems: Sequence[Problem], file: str, task_ids: Sequence[str] = ()
+) -> Any:
+    """A DAG that names the problems; built with Airflow directly (dag-factory is not involved).
+
+    Its task ``config_error`` fails with the problems; so does each of ``task_ids`` (the task a
+    worker was asked to run, so a run of a DAG that became broken fails with the problems instead
+    of "task not found").
     """
     try:
         from airflow.sdk import DAG
@@ -65,6 +65,7 @@ def make_error_dag(dag_id: str, problems: Sequence[Problem], file: str) -> Any:
         description=f"BROKEN CONFIG: {first}"[:2000],
         doc_md=f"```\n{report}\n```",
     ) as dag:
-        # partial, not op_kwargs: op_kwargs are Jinja-rendered and the report may contain braces.
-        PythonOperator(task_id="config_error", python_callable=partial(raise_config_error, report))
+        for task_id in dict.fromkeys([ERROR_TASK_ID, *task_ids]):
+            # partial, not op_kwargs: op_kwargs are Jinja-rendered and the report may hold braces.
+            PythonOperator(task_id=task_id, python_callable=partial(raise_config_error, report))
     return dag

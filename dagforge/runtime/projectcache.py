@@ -1,41 +1,47 @@
-"""Skip re-checking a project that was clean the last time, across processes.
+"""The decision of a state of the configs, kept across DAG-processor and task processes.
 
 Airflow's DAG processor re-imports the loader every 30 s in a new process, almost always on
-unchanged configs. When a project had no problems at all, its expanded DAGs are stored in the
-parse cache (:mod:`dagforge.runtime.parsecache`: JSON, content-addressed) under a key made of every
-config file's path and text *and* a fingerprint of everything validation depends on: dagforge's own
-code, the schemas, and the allow-listed callables' code. Any change to any of them misses, and the
-full check runs again. A project with problems is never cached, so its error DAGs are rebuilt each
-time.
+unchanged configs, and on MWAA every task re-imports it too. The decision
+(:mod:`dagforge.runtime.decision`) depends only on the config files' bytes and on the code that
+checks them, so it is stored under a key made of every config file's path and bytes plus a
+fingerprint of dagforge's code, the schemas and the allowed callables' code. Any change misses,
+and the full check runs again. What is read back is re-checked before anything is built from it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from dagforge.expand import ExpandedDag, Origin
-from dagforge.runtime import parsecache
-from dagforge.settings import CONFIG_SUFFIXES, DEFAULT_CALLABLE_PACKAGES, PACKAGE_DIR, SCHEMAS_DIR
-
-_FORMAT = "dagforge-project-cache-1"
+from dagforge.load.files import discover
+from dagforge.problems import Problem
+from dagforge.runtime import cache as store
+from dagforge.runtime.decision import Broken, Decision
+from dagforge.settings import (
+    DEFAULT_CALLABLE_PACKAGES,
+    DEFAULTS_NAMES,
+    MAX_CONFIG_BYTES,
+    PACKAGE_DIR,
+    SCHEMAS_DIR,
+)
 
 
 @cache
 def fingerprint(packages: tuple[str, ...] = DEFAULT_CALLABLE_PACKAGES) -> str:
     """A hash of every source file validation reads: dagforge, the schemas, the allowed packages."""
     roots = [PACKAGE_DIR, SCHEMAS_DIR, *_package_dirs(packages)]
-
-    digest = hashlib.sha256(_FORMAT.encode())
+    digest = hashlib.sha256(b"dagforge-fingerprint-2")
     for root in roots:
-        for path in sorted(
-            p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()
-        ):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".json") and path.is_file():
+                digest.update(f"{path.relative_to(root)}".encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -49,50 +55,92 @@ def _package_dirs(packages: Iterable[str]) -> list[Path]:
     ]
 
 
-def key_material(configs: Path) -> str | None:
-    """Everything the expanded DAGs of ``configs`` depend on, as one string (None if unreadable)."""
-    parts = [fingerprint()]
+def key(configs: Path) -> str:
+    """Everything the decision for ``configs`` depends on: the code, then each config and
+    defaults file's path and bytes (a file that is not a regular file counts by its kind only,
+    and is never opened: it could be a FIFO)."""
+    digest = hashlib.sha256(fingerprint().encode())
+    paths = [*discover([configs]), *_defaults_files(configs)]
+    for path in sorted(set(paths)):
+        digest.update(b"\0\0" + str(path.relative_to(configs.absolute())).encode() + b"\0")
+        digest.update(_content(path))
+    return digest.hexdigest()
+
+
+def _defaults_files(configs: Path) -> list[Path]:
+    found: list[Path] = []
+    for parent, _folders, names in os.walk(configs, followlinks=False):
+        found.extend(Path(parent).absolute() / n for n in names if n in DEFAULTS_NAMES)
+    return found
+
+
+def _content(path: Path) -> bytes:
     try:
-        for path in sorted(p for p in configs.rglob("*") if p.suffix in CONFIG_SUFFIXES):
-            parts.append(f"{path.relative_to(configs)}\0{path.read_text(encoding='utf-8')}")
-    except (OSError, UnicodeDecodeError):
+        resolved = path.resolve()
+        status = resolved.stat()
+        if not resolved.is_file() or status.st_size > MAX_CONFIG_BYTES:
+            return f"<{status.st_mode:o} {status.st_size} {status.st_mtime_ns}>".encode()
+        return str(resolved).encode() + b"\0" + resolved.read_bytes()
+    except (OSError, RuntimeError) as exc:
+        return f"<unreadable: {exc}>".encode()
+
+
+def load(material: str, only: str | None = None) -> Decision | None:
+    """The decision stored for ``material``, as stored (the caller re-checks it), or None; with
+    ``only``, just the part about that dag_id (each accepted DAG is a row of its own, so a task
+    run decodes one DAG, not thousands)."""
+    stored = store.read(material, only)
+    try:
+        return _from_json(*stored, only) if stored and isinstance(stored[0], dict) else None
+    except (KeyError, TypeError, ValueError):
         return None
-    return "\0\0".join(parts)
 
 
-def load(material: str) -> list[ExpandedDag] | None:
-    data = parsecache.get(material)
-    if not isinstance(data, list):
-        return None
-    return [_from_json(item) for item in data]
+def save(material: str, decision: Decision) -> None:
+    rows = {dag.dag_id: _dag_json(dag) for dag in decision.accepted}
+    store.write(material, _head_json(decision), rows)
 
 
-def store(material: str, dags: Sequence[ExpandedDag]) -> None:
-    parsecache.put(material, [_to_json(dag) for dag in dags])
-
-
-def _to_json(dag: ExpandedDag) -> dict[str, Any]:
-    origin = dag.origin
+def _head_json(decision: Decision) -> dict[str, Any]:
     return {
-        "dag_id": dag.dag_id,
-        "config": dag.config,
-        "origin": [
-            origin.file,
-            list(origin.path),
-            origin.line,
-            list(origin.template_path) if origin.template_path is not None else None,
-            origin.template_line,
+        "broken": [
+            {
+                "dag_id": b.dag_id,
+                "file": b.file,
+                "problems": [asdict(p) for p in b.problems],
+                "task_ids": b.task_ids,
+            }
+            for b in decision.broken
         ],
+        "problems": [asdict(p) for p in decision.problems],
     }
 
 
-def _from_json(item: dict[str, Any]) -> ExpandedDag:
+def _dag_json(dag: ExpandedDag) -> dict[str, Any]:
+    origin = dag.origin
+    template = list(origin.template_path) if origin.template_path is not None else None
+    where = [origin.file, list(origin.path), origin.line, template, origin.template_line]
+    return {"dag_id": dag.dag_id, "config": dag.config, "origin": where}
+
+
+def _from_json(data: dict[str, Any], rows: dict[str, Any], only: str | None) -> Decision:
+    broken = [
+        Broken(
+            str(b["dag_id"]),
+            str(b["file"]),
+            [Problem(**p) for p in b["problems"]],
+            [str(task_id) for task_id in b["task_ids"]],
+        )
+        for b in data["broken"]
+    ]
+    problems = [Problem(**p) for p in data["problems"]]
+    accepted = [_dag_from_json(item) for item in rows.values()]
+    decision = Decision(accepted, broken, problems)
+    return decision.narrowed(only) if only is not None else decision
+
+
+def _dag_from_json(item: dict[str, Any]) -> ExpandedDag:
     file, path, line, template_path, template_line = item["origin"]
-    origin = Origin(
-        file,
-        tuple(path),
-        line,
-        tuple(template_path) if template_path is not None else None,
-        template_line,
-    )
-    return ExpandedDag(item["dag_id"], item["config"], origin)
+    template = tuple(template_path) if template_path is not None else None
+    origin = Origin(str(file), tuple(path), int(line), template, template_line)
+    return ExpandedDag(str(item["dag_id"]), dict(item["config"]), origin)

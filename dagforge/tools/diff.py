@@ -8,19 +8,17 @@ index and its worktrees are never touched.
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dagforge.errors import GitError, GitRefError
 from dagforge.project import load_project
+from dagforge.secrets import MASK, masked, sensitive
 from dagforge.settings import CONFIGS_DIR_NAME
+from dagforge.tools.gitrefs import changed_files, export_tree, repo_root, resolve_ref
 
 # Code the DAGs run: a change here changes no config, but every run.
 TASK_CODE = ("callables", "dags")
@@ -57,52 +55,12 @@ class DagDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[KeyChange]] = field(default_factory=dict)
-    code_changed: list[str] = field(
-        default_factory=list
-    )  # task code and loader files, against the base
+    # task code and loader files, against the base
+    code_changed: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
         return len(self.head.dags) - len(self.added) - len(self.changed)
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed") from exc
-    if done.returncode != 0:
-        raise GitError(
-            f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}"
-        )
-    return done.stdout
-
-
-def repo_root(path: Path) -> Path:
-    """The top folder of the git checkout holding ``path``."""
-    return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
-
-
-def resolve_ref(repo: Path, ref: str) -> str:
-    """The commit ``ref`` names, or a usage error saying how to get it."""
-    try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
-    except GitError as exc:
-        raise GitRefError(ref, repo) from exc
-
-
-def export_tree(repo: Path, commit: str, subdir: str, target: Path) -> Path:
-    """Write ``subdir`` as it is at ``commit`` under ``target``; an absent folder gives an empty
-    one.
-    """
-    folder = target / subdir
-    folder.mkdir(parents=True, exist_ok=True)
-    if not _git(repo, "ls-tree", "--name-only", commit, "--", subdir).strip():
-        return folder
-    archive = _git(repo, "archive", "--format=tar", commit, "--", subdir)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return folder
 
 
 def load_side(configs: Path, label: str) -> Side:
@@ -135,19 +93,6 @@ def diff_project(project_dir: Path, base_ref: str, configs: str = CONFIGS_DIR_NA
         [(project_dir.resolve() / c).relative_to(repo.resolve()).as_posix() for c in TASK_CODE],
     )
     return result
-
-
-def changed_files(repo: Path, commit: str, folders: list[str]) -> list[str]:
-    """Files under ``folders`` that differ between ``commit`` and the working tree (new files
-    included).
-    """
-    tracked = _git(repo, "diff", "--name-only", commit, "--", *folders).decode().split("\n")
-    new = (
-        _git(repo, "ls-files", "--others", "--exclude-standard", "--", *folders)
-        .decode()
-        .split("\n")
-    )
-    return sorted({name for name in [*tracked, *new] if name.endswith(".py")})
 
 
 def compare(base: Side, head: Side) -> DagDiff:
@@ -190,7 +135,16 @@ def key_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator
     old, new = dict(flatten(before)), dict(flatten(after))
     for path in sorted(set(old) | set(new)):
         if old.get(path, _ABSENT) != new.get(path, _ABSENT):
-            yield KeyChange(path, old.get(path, _ABSENT), new.get(path, _ABSENT))
+            yield KeyChange(path, _shown(path, old), _shown(path, new))
+
+
+def _shown(path: str, values: Mapping[str, Any]) -> Any:
+    """The value at ``path`` as the diff shows it: a secret as ``***`` (still listed as changed)."""
+    value = values.get(path, _ABSENT)
+    if value is _ABSENT:
+        return value
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    return MASK if any(sensitive(part) for part in parts) else masked(value)
 
 
 def _show(value: Any) -> str:
@@ -223,40 +177,43 @@ def format_markdown(diff: DagDiff) -> str:
         f"{diff.unchanged} unchanged** ({len(diff.base.dags)} DAGs at `{diff.base.label}`, "
         f"{len(diff.head.dags)} in the {diff.head.label})",
     ]
-    for side in (diff.base, diff.head):
-        if side.errors:
-            lines += [
-                "",
-                f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are "
-                "left out of that side; run `dagforge validate` to see them.",
-            ]
-    if diff.added:
-        lines += ["", "### Added", ""] + [_dag_line(d, diff.head.dags[d]) for d in diff.added]
-    if diff.removed:
-        lines += ["", "### Removed", ""] + [_dag_line(d, diff.base.dags[d]) for d in diff.removed]
-    if diff.changed:
-        lines += ["", "### Changed"]
-        for dag_ids, changes in _grouped(diff.changed):
-            lines += [
-                "",
-                _changed_heading(dag_ids, changes),
-                "",
-                "| key | before | after |",
-                "|---|---|---|",
-            ]
-            lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
-    if not (diff.added or diff.removed or diff.changed):
-        lines += ["", "No DAG changes."]
-    if diff.code_changed:
-        lines += [
-            "",
-            "### Task code changed",
-            "",
-            "Every run of the DAGs using these modules runs the new code:",
-            "",
-        ]
-        lines += [f"- `{name}`" for name in diff.code_changed]
+    lines += [line for side in (diff.base, diff.head) for line in _errors_note(side)]
+    lines += _listed("Added", [_dag_line(d, diff.head.dags[d]) for d in diff.added])
+    lines += _listed("Removed", [_dag_line(d, diff.base.dags[d]) for d in diff.removed])
+    lines += _changed_section(diff.changed)
+    lines += [] if diff.added or diff.removed or diff.changed else ["", "No DAG changes."]
+    lines += _code_section(diff.code_changed)
     return "\n".join(lines) + "\n"
+
+
+def _errors_note(side: Side) -> list[str]:
+    if not side.errors:
+        return []
+    return [
+        "",
+        f"> **{side.errors} config error(s) at {side.label}**: DAGs of broken files are left out "
+        "of that side; run `dagforge validate` to see them.",
+    ]
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    return ["", f"### {title}", "", *items] if items else []
+
+
+def _changed_section(changed: dict[str, list[KeyChange]]) -> list[str]:
+    lines = ["", "### Changed"] if changed else []
+    for dag_ids, changes in _grouped(changed):
+        lines += ["", _changed_heading(dag_ids, changes), "", "| key | before | after |"]
+        lines += ["|---|---|---|"]
+        lines += [f"| `{c.path}` | {_show(c.before)} | {_show(c.after)} |" for c in changes]
+    return lines
+
+
+def _code_section(code_changed: list[str]) -> list[str]:
+    if not code_changed:
+        return []
+    intro = "Every run of the DAGs using these modules runs the new code:"
+    return ["", "### Task code changed", "", intro, "", *(f"- `{n}`" for n in code_changed)]
 
 
 def _dag_line(dag_id: str, dag: SideDag) -> str:

@@ -15,6 +15,7 @@ import yaml
 from dagforge.expand import ExpandedDag
 from dagforge.language.keys import DURATION_KEYS
 from dagforge.language.values import convert_levels, parse_duration
+from dagforge.secrets import masked
 
 
 def timedelta_object(text: str) -> dict[str, Any]:
@@ -36,8 +37,8 @@ def to_plain(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_dag(dag: ExpandedDag) -> str:
-    """``dag_id: {config}`` as YAML, headed by a comment naming where it comes from."""
-    body = yaml.safe_dump(
-        {dag.dag_id: to_plain(dag.config)}, sort_keys=False, allow_unicode=True, width=100
-    )
+    """``dag_id: {config}`` as YAML, headed by a comment naming where it comes from (secret
+    values shown as ``***``)."""
+    config = to_plain(masked(dag.config))
+    body = yaml.safe_dump({dag.dag_id: config}, sort_keys=False, allow_unicode=True, width=100)
     return f"# rendered by dagforge from {dag.origin.describe()}\n{body}"

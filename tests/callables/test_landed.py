@@ -113,3 +113,17 @@ def test_events_newer_than_the_runs_own_are_taken_too(bucket: str) -> None:
 
 def test_no_events_means_nothing_to_do(bucket: str) -> None:
     assert _run(bucket) == {"ingested": [], "skipped": [], "rows": 0}
+
+
+def test_a_marker_naming_other_files_deletes_nothing(bucket: str) -> None:
+    uri = _land(bucket, "a.csv", 1)
+    _run(bucket, uri)
+    marker = f"raw/orders/_landed/{landed.object_id('landing/orders/a.csv')}.json"
+    forged = {
+        "etag": "old",
+        "rows": 1,
+        "parts": ["raw/orders/order_date=2024-03-01/part-x.parquet"],
+    }
+    s3io.put(s3io.hook(), bucket, marker, json.dumps(forged).encode())
+    with pytest.raises(s3io.CorruptObjectError, match="refusing to delete anything"):
+        _run(bucket, uri)

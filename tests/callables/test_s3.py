@@ -17,7 +17,17 @@ from dagforge.demo.s3local import LocalS3
 from tests.conftest import REPO
 from tests.support.faulty_s3 import Fault, Proxy, faulty_proxy
 
-MODULES = ("callables.s3", "callables.who", "callables.who_split", "callables.ingest")
+MODULES = (
+    "callables.s3",
+    "callables.who",
+    "callables.who_split",
+    "callables.ingest",
+    "callables.contract",
+    "callables.fileformat",
+    "callables.values",
+    "callables.rawdata",
+    "callables.notify",
+)
 FLAKY = "aws_flaky"
 
 
@@ -58,6 +68,24 @@ def test_join_key_refuses_anything_that_leaves_the_prefix(parts: tuple[str, ...]
         s3io.join_key("data/out", *parts)
 
 
+@pytest.mark.parametrize("part", ["orders.csv\n", "a\nb", "\u0661.csv", "caf\u00e9.csv"])
+def test_join_key_refuses_newlines_and_non_ascii(part: str) -> None:
+    with pytest.raises(s3io.UnsafeKeyError, match="unsafe S3 key part"):
+        s3io.join_key("landing", part)
+
+
+@pytest.mark.parametrize(
+    "ds", ["2024-03-01\n", "\u0662\u0660\u0662\u0664-03-01", "2024-02-30", "2024-13-01", "24-3-1"]
+)
+def test_check_ds_refuses_what_is_not_a_real_ascii_date(ds: str) -> None:
+    with pytest.raises(s3io.UnsafeKeyError, match="logical date"):
+        s3io.check_ds(ds)
+
+
+def test_check_ds_keeps_a_real_date() -> None:
+    assert s3io.check_ds("2024-02-29") == "2024-02-29"
+
+
 def test_join_key_refuses_an_absolute_prefix() -> None:
     with pytest.raises(s3io.UnsafeKeyError, match="drop the leading '/'"):
         s3io.join_key("/etc", "x")
@@ -69,7 +97,7 @@ def test_join_key_builds_nested_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["s3://other", "other/../mine", "ab", "Upper-Case", "my..bucket", "a/b"]
+    "name", ["s3://other", "other/../mine", "ab", "Upper-Case", "my..bucket", "a/b", "my-bucket\n"]
 )
 def test_bucket_names_cannot_smuggle_paths(name: str) -> None:
     with pytest.raises(s3io.UnsafeKeyError, match="unsafe bucket name"):

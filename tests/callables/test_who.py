@@ -68,6 +68,26 @@ def test_missing_column_names_the_columns() -> None:
         who.read_who(data, "s3://b/k.csv")
 
 
+def test_a_header_only_file_is_an_error_not_a_crash() -> None:
+    header = ",".join(who.COLUMNS).encode() + b"\n"
+    with pytest.raises(who.WhoDataError, match=r"s3://b/k.csv: no data rows"):
+        who.read_who(header, "s3://b/k.csv")
+
+
+def test_a_duplicated_column_is_refused() -> None:
+    data = sampledata.csv_bytes(sampledata.Spec(countries=2, days=2)).split(b"\n")
+    data[0] += b",Country"
+    data[1:] = [line + b",Elsewhere" if line else line for line in data[1:]]
+    with pytest.raises(who.WhoDataError, match="the header repeats column.s. Country"):
+        who.read_who(b"\n".join(data), "s3://b/k.csv")
+
+
+@pytest.mark.parametrize("code", ["AU\n", "A\u0662", "au"])
+def test_codes_are_two_ascii_capitals_and_nothing_more(code: str) -> None:
+    with pytest.raises(who.WhoDataError, match="not two capital letters"):
+        who.check_code(code)
+
+
 def test_a_bad_count_names_its_column_and_row() -> None:
     data = sampledata.csv_bytes(sampledata.Spec(countries=2, days=2)).decode().split("\n")
     cells = data[2].split(",")

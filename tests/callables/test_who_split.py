@@ -131,6 +131,43 @@ def test_a_pack_changed_under_its_index_is_detected(seeded: str, split: dict[str
         who_split.country_from_split("NA", seeded, PREFIX, "who/countries", DS)
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda index: b"{not json", "is not JSON"),
+        (lambda index: json.dumps({**index, "countries": None}).encode(), "is not a mapping"),
+        (
+            lambda index: json.dumps({**index, "format": "x"}).encode(),
+            "is not a dagforge.who-split",
+        ),
+        (
+            lambda index: json.dumps({**index, "pack_key": SOURCE_KEY}).encode(),
+            "is not a dagforge.who-split/1 index of who/split",
+        ),
+        (
+            lambda index: json.dumps(
+                {**index, "countries": {**index["countries"], "NA": {"offset": "0"}}}
+            ).encode(),
+            "the entry of 'NA' is not an offset, a length and a SHA-256",
+        ),
+        (lambda index: json.dumps({"countries": {}}).encode(), "missing: format, source"),
+    ],
+)
+def test_a_corrupt_index_is_named(
+    seeded: str, split: dict[str, object], edit: object, message: str
+) -> None:
+    marker = f"{PREFIX}/date={DS}/_SUCCESS"
+    s3io.put(s3io.hook(), seeded, marker, edit(_index(seeded)))  # type: ignore[operator]
+    with pytest.raises(s3io.CorruptObjectError, match=f"s3://{seeded}/{marker}.*{message}"):
+        who_split.country_from_split("NA", seeded, PREFIX, "who/countries", DS)
+
+
+def test_a_header_only_file_fails_the_split_cleanly(bucket: str) -> None:
+    s3io.put(s3io.hook(), bucket, SOURCE_KEY, ",".join(who.COLUMNS).encode() + b"\n")
+    with pytest.raises(who.WhoDataError, match=f"s3://{bucket}/{SOURCE_KEY}: no data rows"):
+        who_split.split_countries(bucket, SOURCE_KEY, PREFIX, DS)
+
+
 def test_missing_column_fails_naming_it(bucket: str) -> None:
     data = sampledata.csv_bytes(sampledata.Spec(countries=3, days=2)).replace(
         b"New_deaths", b"Deaths_new", 1

@@ -27,13 +27,15 @@ def project(tmp_path: Path, config: str, variables: str | None = VARIABLES) -> l
 
 
 def config(value: str) -> str:
+    """A task whose templated ``env`` value (line 6) is ``value``."""
     return f"""\
 load:
   schedule: "@daily"
   tasks:
     - task_id: t
       operator: airflow.providers.standard.operators.bash.BashOperator
-      bash_command: "{value}"
+      env: {{VALUE: "{value}"}}
+      bash_command: 'echo "$VALUE"'
 """
 
 

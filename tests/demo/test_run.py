@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from dagforge.demo import report
 from dagforge.demo import run as demo
 
 
@@ -42,16 +43,30 @@ def test_a_cycle_still_runs_every_dag_once() -> None:
     assert sorted(demo.run_order(dags)) == ["a", "b"]
 
 
-def test_sources_table_lists_partitions_and_prefixes() -> None:
-    marker = {
+def test_sources_table_lists_files_partitions_and_prefixes() -> None:
+    run = {
         "source": "orders",
         "rows": 3,
+        "files": 2,
+        "partitions": 2,
+        "first_partition": "2024-02-29",
+        "last_partition": "2024-03-01",
         "landing_key": "landing/orders/date=2024-03-01/orders.csv",
-        "parts": {
-            "raw/orders/order_date=2024-02-29/part-2024-03-01.parquet": {},
-            "raw/orders/order_date=2024-03-01/part-2024-03-01.parquet": {},
-        },
+        "raw_prefix": "raw/orders",
     }
-    table = demo.format_sources_table([marker]).splitlines()
-    assert table[0].split() == ["source", "rows", "partitions", "landed", "raw"]
-    assert "2 (2024-02-29, 2024-03-01)" in table[1] and table[1].endswith("raw/orders/")
+    table = report.format_sources_table([run, {**run, "partitions": 0, "source": "flat"}])
+    lines = table.splitlines()
+    assert lines[0].split() == ["source", "rows", "files", "partitions", "landed", "raw"]
+    assert "2 (2024-02-29 .. 2024-03-01)" in lines[1] and lines[1].endswith("raw/orders/")
+    assert lines[2].split()[3] == "none"
+
+
+def test_failure_reasons_name_import_errors_failed_runs_and_missing_keys() -> None:
+    reasons = report.failure_reasons(
+        {"dags/x.py": "Traceback\nValueError: bad"}, {"a": "success", "b": "failed"}, ["k"]
+    )
+    assert reasons == [
+        "import error in dags/x.py: ValueError: bad",
+        "DAG b ended failed",
+        "missing output s3 key k",
+    ]

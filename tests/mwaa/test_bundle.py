@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import json
+import shutil
 import subprocess
 import sys
 import warnings
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from dagforge.errors import BundleError
+from dagforge.errors import BundleError, BundleRefusedError
 from dagforge.mwaa import localairflow
 from dagforge.mwaa.bundle import BundleOptions, build_bundle, import_closure, probe
 from tests.conftest import REPO
@@ -136,6 +137,31 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_bundle(tmp_path: Path) -> N
     with pytest.raises(BundleError, match="is not a dagforge bundle"):
         build_bundle(BundleOptions(REPO, tmp_path, measure=False))
     assert (tmp_path / "precious.txt").is_file()
+
+
+def _project_with(tmp_path: Path, name: str, text: str) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv*", ".git", "build", ".*"))
+    (project / "dagfactory_configs" / name).write_text(text)
+    return project
+
+
+def test_refuses_configs_with_errors_unless_told(tmp_path: Path) -> None:
+    project = _project_with(tmp_path, "broken.yml", "broken:\n  schedul: x\n")
+    with pytest.raises(BundleRefusedError, match="--allow-errors") as refused:
+        build_bundle(BundleOptions(project, tmp_path / "out", measure=False))
+    assert "broken.yml:2" in refused.value.format() and not (tmp_path / "out").exists()
+    build_bundle(BundleOptions(project, tmp_path / "out", measure=False, allow_errors=True))
+    assert (tmp_path / "out" / "dags" / "dagfactory_configs" / "broken.yml").is_file()
+
+
+def test_never_copies_a_config_symlinked_from_outside(tmp_path: Path) -> None:
+    (tmp_path / "secret.yml").write_text("stolen: {}\n")
+    project = _project_with(tmp_path, "placeholder.yml", "")
+    (project / "dagfactory_configs" / "placeholder.yml").unlink()
+    (project / "dagfactory_configs" / "link.yml").symlink_to(tmp_path / "secret.yml")
+    build_bundle(BundleOptions(project, tmp_path / "out", measure=False, allow_errors=True))
+    assert not (tmp_path / "out" / "dags" / "dagfactory_configs" / "link.yml").exists()
 
 
 @pytest.mark.airflow

@@ -82,3 +82,16 @@ def test_validate_env_class_needs_the_loader(
     (tmp_path / "dagfactory_configs").mkdir()
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--env-class", "mw1.small"]) == 2
+
+
+def test_validate_env_class_times_the_loader_on_the_path_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "one.yml").write_text(
+        "one:\n  default_args: {owner: o, start_date: 2024-03-01}\n  schedule: null\n  tasks: "
+        "[{task_id: a, operator: airflow.providers.standard.operators.empty.EmptyOperator}]\n"
+    )
+    monkeypatch.chdir(REPO)  # the loader beside this repository's 17 DAGs
+    assert main(["validate", "--env-class", "mw1.micro", str(tmp_path / "other")]) == 0
+    assert "the loader built 1 DAGs in" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from dagforge.mwaa import localairflow
 from tests.conftest import REPO
 
 EXPECTED_COUNTRIES = ("AU", "BR", "DE", "ES", "FR", "IN", "JP", "MX", "NA", "NG", "NO", "RU", "ZA")
-EXPECTED_SOURCES = ("inventory", "orders", "web_events")
+EXPECTED_SOURCES = ("bike_trips", "inventory", "orders", "web_events")
 SPLIT_ASSET = "dagforge://who/split"
 
 
@@ -65,12 +65,13 @@ def test_split_updates_the_asset_the_countries_are_scheduled_on(
 def test_source_contract_reaches_the_callable(
     imported: localairflow.ImportResult, source: str
 ) -> None:
-    from callables import ingest
+    from callables.contract import load_contract
 
     kwargs = imported.dags[f"ingest_{source}"].get_task("landing_to_raw").op_kwargs
-    columns = ingest.parse_columns(kwargs["columns"])
-    ingest.check_contract(kwargs["source"], kwargs["file_format"], columns, kwargs["partition_key"])
-    assert kwargs["raw_prefix"] == f"raw/{source}"
+    contract = load_contract(
+        kwargs["columns"], kwargs["file_format"], kwargs["partition_key"], kwargs["partition"]
+    )
+    assert kwargs["raw_prefix"] == f"raw/{source}" and len(contract.columns) >= 5
 
 
 def test_defaults_layers_reach_the_dag(imported: localairflow.ImportResult) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from callables import rawdata
 from callables import s3 as s3io
 from dagforge.demo import sampledata, sampledata_sources
 from dagforge.demo.seed import BUCKET_VARIABLE, WHO_SOURCE_KEY
@@ -96,11 +97,10 @@ def test_country_without_a_split_fails_the_run(seeded_bucket: str, dags: dict[st
 
 def test_source_pipeline_lands_raw(seeded_bucket: str, dags: dict[str, object]) -> None:
     assert localairflow.run_dag(dags["ingest_orders"], LOGICAL_DATE) == "success"
-    marker = json.loads(
-        s3io.get(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS")
-    )
-    assert marker["rows"] == 300 and marker["landing_key"] == f"landing/orders/date={DS}/orders.csv"
-    assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in marker["parts"])
+    run = rawdata.read_manifest(s3io.hook(), seeded_bucket, f"raw/orders/_runs/date={DS}/_SUCCESS")
+    assert run["rows"] == 300 and run["landing_key"] == f"landing/orders/date={DS}/orders.csv"
+    assert len(run["parts"]) == run["files"] == 3
+    assert all(s3io.hook().check_for_key(part, seeded_bucket) for part in run["parts"])
 
 
 def test_run_conf_cannot_point_outside_the_landing_prefix(
@@ -127,3 +127,19 @@ def test_run_conf_may_name_another_landed_file(seeded_bucket: str, dags: dict[st
         s3io.get(s3io.hook(), seeded_bucket, "raw/orders/_runs/date=2024-03-07/_SUCCESS")
     )
     assert marker["landing_key"].endswith("/late-orders.csv")
+
+
+def test_a_conf_naming_no_file_leaves_that_dates_output_published(
+    seeded_bucket: str, dags: dict[str, object]
+) -> None:
+    """A triggered run whose conf names a file that never landed fails before it touches raw/."""
+    name, data = sampledata_sources.landed_file("orders", date(2024, 3, 8))
+    s3io.put(s3io.hook(), seeded_bucket, f"landing/orders/date=2024-03-08/{name}", data)
+    dag = dags["ingest_orders"]
+    dag.get_task("landing_to_raw").retries = 0  # type: ignore[attr-defined]
+    when = datetime(2024, 3, 8, tzinfo=UTC)
+    assert _test_with_conf(dag, when, {}) == "success"
+    marker = "raw/orders/_runs/date=2024-03-08/_SUCCESS"
+    published = s3io.get(s3io.hook(), seeded_bucket, marker)
+    assert _test_with_conf(dag, when, {"file_name": "typo.csv"}) == "failed"
+    assert s3io.get(s3io.hook(), seeded_bucket, marker) == published

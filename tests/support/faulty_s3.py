@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from dagforge.demo.s3local import LOOPBACK, LocalS3
+from tests.support.loopback import serving
 
 _DROP = {"connection", "transfer-encoding", "keep-alive"}
 _CODES = {403: "AccessDenied", 500: "InternalError", 503: "ServiceUnavailable"}
@@ -110,11 +111,5 @@ def faulty_proxy(local: LocalS3) -> Iterator[Proxy]:
     server = ThreadingHTTPServer((LOOPBACK, 0), BaseHTTPRequestHandler)
     proxy = Proxy(LocalS3(f"http://{LOOPBACK}:{server.server_address[1]}", local.region))
     server.RequestHandlerClass = _handler(proxy, local.endpoint_url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield proxy
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

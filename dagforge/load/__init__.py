@@ -13,8 +13,12 @@ from typing import Any, Literal
 
 import yaml
 
+from dagforge import secrets
 from dagforge.codes import Severity
+from dagforge.load import files
+from dagforge.load.limits import TooComplex, deepest_line, too_complex
 from dagforge.problems import Problem
+from dagforge.settings import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 try:  # the C composer is several times faster; fall back when libyaml is absent
     from yaml import CSafeLoader as _Loader
@@ -68,16 +72,18 @@ class Document:
         key: bool = False,
         severity: Severity | Literal[""] = "",
     ) -> Problem:
-        """A problem at ``path`` (the key's position if ``key``, else its value's)."""
+        """A problem at ``path`` (the key's position if ``key``, else its value's). Secrets at or
+        under ``path`` (values of password-like keys, URI passwords) are never quoted."""
         where = self.mark(path, key=key)
+        hidden = secrets.secrets_in(value_at(self.data, path), any(map(secrets.sensitive, path)))
         return Problem(
             file=self.file,
             line=where.line,
             column=where.column,
             path=format_path(path),
             code=code,
-            message=message,
-            hint=hint,
+            message=secrets.hide(message, hidden),
+            hint=secrets.hide(hint, hidden),
             severity=severity,
         )
 
@@ -102,23 +108,26 @@ def format_path(path: JsonPath) -> str:
     return "".join(parts)
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Load one YAML file from disk; an unreadable file becomes a problem, not an exception."""
+def load_file(path: Path, display: str | None = None, root: Path | None = None) -> Document:
+    """Load one YAML file from disk; a file that may not or cannot be read becomes a problem.
+
+    With ``root``, a symlink must lead to a file inside it (see :mod:`dagforge.files`).
+    """
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        doc = Document(name)
-        doc.problems.append(
-            Problem(file=name, code="file-unreadable", message=f"cannot read file: {exc}")
-        )
-        return doc
+    refusal = files.refused(path, root, name) if root is not None else None
+    text = refusal or files.read_text(path, name)
+    if isinstance(text, Problem):
+        return Document(name, problems=[text])
     return load_text(text, name)
 
 
 def load_text(text: str, file: str) -> Document:
     """Compose ``text`` and build a :class:`Document`; syntax errors become problems."""
     doc = Document(file)
+    too_deep = deepest_line(text)
+    if too_deep:  # checked before composing: libyaml recurses in C and crashes on deep input
+        doc.problems.append(too_complex(file, too_deep, f"nesting deeper than {MAX_YAML_DEPTH}"))
+        return doc
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -129,7 +138,11 @@ def load_text(text: str, file: str) -> Document:
             Problem(file=file, line=1, column=1, code="yaml-syntax", message=str(exc).strip())
         )
         return doc
-    doc.data = _Builder(doc).build(node, ()) if node is not None else {}
+    try:
+        doc.data = _Builder(doc).build(node, ()) if node is not None else {}
+    except TooComplex as exc:
+        doc.data = None
+        doc.problems.append(too_complex(file, exc.line, exc.why))
     return doc
 
 
@@ -166,8 +179,13 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.built = 0
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        self.built += 1
+        if self.built > MAX_YAML_NODES or len(path) > MAX_YAML_DEPTH:
+            limit = f"{MAX_YAML_NODES} values" if self.built > MAX_YAML_NODES else "the nesting"
+            raise TooComplex(node.start_mark.line + 1, f"more than {limit} once aliases expand")
         self.doc.values.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _SAFE_TAGS:
             self.doc.problems.append(
