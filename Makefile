@@ -78,7 +78,7 @@ mwaa-requirements: install ## regenerate requirements/mwaa-$(MWAA).txt (BOM=imag
 AIRFLOW ?= 2.11.2
 COMPAT_VENV = .venv-compat-$(AIRFLOW)
 COMPAT_LOCK = $(if $(filter 3.3.1,$(AIRFLOW)),requirements/lock.txt,requirements/lock-$(AIRFLOW).txt)
-COMPAT_TESTS ?= tests/runtime/test_dags_import.py tests/runtime/test_end_to_end.py tests/mwaa/test_bundle.py tests/callables/test_who.py tests/checks/test_compat.py tests/test_build.py tests/runtime/test_loader.py
+COMPAT_TESTS ?= tests/runtime/test_dags_import.py tests/runtime/test_end_to_end.py tests/mwaa/test_bundle.py tests/callables/test_who.py tests/checks/test_compat.py tests/test_build.py tests/runtime/test_loader.py tests/api/test_client.py tests/callables/test_landed.py
 .PHONY: test-compat compat-lock
 
 $(COMPAT_VENV)/.installed: $(COMPAT_LOCK)

@@ -8,6 +8,7 @@ and the CLI reports it as one (exit 3).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -160,3 +161,94 @@ class RunFailedError(DagforgeError):
         error = f"\n  {self.error}" if self.error else ""
         tail = f"\n--- the end of its log ---\n{self.log_tail}"
         return f"{self.dag_id} ended {self.state}{failed}{error}{tail}"
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Airflow REST API call: where it went (``local http://...`` or ``mwaa:ENV``) and what."""
+
+    target: str
+    method: str
+    path: str
+
+
+class ApiError(DagforgeError):
+    """An Airflow REST API call failed; ``hint`` says what a person can do about it.
+
+    ``status`` is Airflow's own HTTP status (0 when no answer came), ``detail`` the API's
+    ``detail`` text.
+    """
+
+    def __init__(
+        self, call: ApiCall, *, status: int, detail: str, hint: str = "", sent: bool = True
+    ) -> None:
+        self.call, self.status, self.detail, self.hint = call, status, detail, hint
+        self.sent = sent  # False: refused before sending (too large, a path MWAA would refuse)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        answered = f"answered {self.status}" if self.status else "got no answer"
+        answered = answered if self.sent else "was not sent"
+        call = self.call
+        text = f"{call.method} {call.path} on {call.target} {answered}: {self.detail}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class ApiAuthError(ApiError):
+    """401 or 403: the caller is not signed in, or lacks the Airflow role or IAM action."""
+
+
+class ApiNotFoundError(ApiError):
+    """404: no such DAG, run, Variable or asset (or the DAG is not parsed yet)."""
+
+
+class ApiConflictError(ApiError):
+    """409: the run id or Variable exists already."""
+
+
+class ApiTimeoutError(ApiError):
+    """No answer within the time allowed (MWAA cuts InvokeRestApi calls at 10 s)."""
+
+
+class ApiTooLargeError(ApiError):
+    """A request or an answer is over the size InvokeRestApi carries."""
+
+
+class DagPausedError(DagforgeError):
+    """A run was asked of a paused DAG: it would wait queued until someone unpauses it."""
+
+    def __init__(self, dag_id: str, target: str) -> None:
+        self.dag_id, self.target = dag_id, target
+        super().__init__(
+            f"DAG '{dag_id}' is paused on {target}: a run would stay queued until it is "
+            "unpaused\n  hint: add --unpause (or unpause it in the Airflow UI) and trigger again"
+        )
+
+
+class TriggeredRunFailedError(DagforgeError):
+    """A run triggered through the API and waited for ended in a state other than success."""
+
+    def __init__(self, dag_id: str, run_id: str, state: str, failed_tasks: Sequence[str]) -> None:
+        self.dag_id, self.run_id, self.state = dag_id, run_id, state
+        self.failed_tasks = tuple(failed_tasks)
+        tasks = f" (failed: {', '.join(self.failed_tasks)})" if self.failed_tasks else ""
+        super().__init__(f"run {run_id} of {dag_id} ended {state}{tasks}")
+
+
+class TargetError(UsageError):
+    """``--target`` names nothing dagforge can reach (no local runner, a bad MWAA name)."""
+
+
+class VariablesFileError(DagforgeError):
+    """``variables.yml`` is missing or has errors; ``problems`` lists them."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        self.message, self.problems = message, tuple(problems)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return "\n".join([self.message, *(p.format() for p in self.problems)])
+
+
+class EventRoutingError(DagforgeError):
+    """The events handler's settings (environment name, prefix routes) are missing or wrong."""

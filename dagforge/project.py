@@ -13,7 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from dagforge.errors import VariablesFileError
 from dagforge.expand import ExpandedDag, expand_document
+from dagforge.language.variables import VariablesFile, read_variables
 from dagforge.load import Document, load_file
 from dagforge.load.files import discover
 from dagforge.policy import Policy, load_policy
@@ -24,8 +26,9 @@ from dagforge.settings import (
     DEFAULTS_NAMES,
     MAX_DAGS_PER_FILE,
     MAX_DAGS_PER_PROJECT,
+    VARIABLES_NAMES,
 )
-from dagforge.validate import check_defaults, check_file, check_project
+from dagforge.validate import check_defaults, check_file, check_project, check_variables
 
 
 @dataclass
@@ -67,19 +70,36 @@ def display_name(path: Path, base: Path | None = None) -> str:
 
 
 class DefaultsCache:
-    """``defaults.yml`` files up the folder tree from a config file to the project root, loaded
-    once.
+    """``defaults.yml`` files up the folder tree from a config file to the project root, and the
+    nearest ``variables.yml``, each loaded once.
     """
 
     def __init__(self, root: Path, names_from: Path | None = None) -> None:
         self.root = root.resolve()
         self.names_from = names_from
         self.docs: dict[Path, Document] = {}
+        self.declared: dict[Path, VariablesFile] = {}
 
     def layers(self, config_file: Path) -> list[Document]:
+        folders = reversed(self._folders(config_file))
+        return [doc for folder in folders if (doc := self._load(folder)) is not None]
+
+    def _folders(self, config_file: Path) -> list[Path]:
         folders = [config_file.parent, *config_file.parent.parents]
-        inside = [f for f in folders if f == self.root or f.is_relative_to(self.root)]
-        return [doc for folder in reversed(inside) if (doc := self._load(folder)) is not None]
+        return [f for f in folders if f == self.root or f.is_relative_to(self.root)]
+
+    def variables(self, config_file: Path) -> VariablesFile | None:
+        """The nearest ``variables.yml`` from ``config_file`` up to the root, loaded once."""
+        for folder in self._folders(config_file):
+            for path in (folder / name for name in VARIABLES_NAMES):
+                if path in self.declared:
+                    return self.declared[path]
+                if path.is_file():
+                    doc = load_file(path, display_name(path, self.names_from), self.root)
+                    doc.problems = check_variables(doc)
+                    self.declared[path] = read_variables(path, doc)
+                    return self.declared[path]
+        return None
 
     def _load(self, folder: Path) -> Document | None:
         for name in DEFAULTS_NAMES:
@@ -133,7 +153,7 @@ def load_project(
     results = _within_project_limit([load(path) for path in discover(paths)])
     for result in results:
         report.extend(result.problems)
-    for doc in defaults.docs.values():
+    for doc in [*defaults.docs.values(), *(v.doc for v in defaults.declared.values())]:
         report.extend(doc.problems)
     report.extend(check_project(dag for result in results for dag in result.dags))
     report.files_checked = len(results)
@@ -157,10 +177,24 @@ def _load_one(defaults: DefaultsCache, policy: Policy, path: Path) -> FileResult
     layers = defaults.layers(path)
     layer_data: list[dict[str, Any]] = [d.data for d in layers if isinstance(d.data, dict)]
     dags, expand_problems = expand_document(doc, layer_data)
-    problems = [*check_file(doc, dags, policy), *expand_problems, *_broken_layers(doc, layers)]
+    checked = check_file(doc, dags, policy, variables=defaults.variables(path))
+    problems = [*checked, *expand_problems, *_broken_layers(doc, layers)]
     if len(dags) > MAX_DAGS_PER_FILE:
         problems.append(_too_many(doc.file, f"{len(dags)} DAGs, more than {MAX_DAGS_PER_FILE}"))
     return FileResult(path, doc, dags, problems)
+
+
+def load_variables_file(path: Path) -> VariablesFile:
+    """``variables.yml`` at ``path`` for the operating commands, refused with its errors."""
+    if not path.is_file():
+        raise VariablesFileError(
+            f"no {path}: declare the Variables the configs read there (see docs/operate.md)"
+        )
+    doc = load_file(path, display_name(path))
+    errors = [p for p in check_variables(doc) if p.severity == "error"]
+    if errors:
+        raise VariablesFileError(f"{display_name(path)} has errors; fix them first:", errors)
+    return read_variables(path, doc)
 
 
 def _load_isolated(defaults: DefaultsCache, policy: Policy, path: Path) -> FileResult:

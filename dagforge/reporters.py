@@ -51,3 +51,12 @@ REPORTERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, 
 
 def names() -> Sequence[str]:
     return tuple(REPORTERS)
+
+
+def columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as aligned text columns under ``header`` (the tables the demo and commands print)."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    )

@@ -43,6 +43,24 @@ POLICY_ENV = {
 CONFIGS_ENV = "DAGFORGE_CONFIGS_DIR"
 CACHE_ENV = "DAGFORGE_CACHE_DIR"
 STRICT_ENV = "AIRFLOW__DAGFORGE__STRICT"
+RUNNER_HOME_ENV = "DAGFORGE_RUNNER_HOME"
+# The S3-events handler (dagforge.events.handler): the MWAA environment it sends asset events to,
+# and its routes, JSON {"s3://bucket/prefix/" or "prefix/": "asset URI"}.
+EVENTS_ENVIRONMENT_ENV = "DAGFORGE_MWAA_ENV"
+EVENTS_ROUTES_ENV = "DAGFORGE_ASSET_ROUTES"
+
+# The local runner's state folder (relative to the project) and the file in it that says how to
+# reach it (API URL, login, InvokeRestApi endpoint, PIDs); `--target local` reads it.
+LOCAL_RUNNER_HOME = Path(".dagforge") / "local-runner"
+RUNNER_FILE = "runner.json"
+# Airflow Variables as code: one file beside the configs, with a value per environment profile.
+VARIABLES_NAMES = ("variables.yml", "variables.yaml")
+
+
+def variables_path(project_dir: Path) -> Path:
+    """Where a project keeps its ``variables.yml``."""
+    return project_dir / CONFIGS_DIR_NAME / VARIABLES_NAMES[0]
+
 
 # The environment dagforge's DAGs need wherever they run: dag-factory phones home on every DAG run
 # unless told not to, and MWAA private networks have no internet. The build stage sets it in its

@@ -15,20 +15,28 @@ from dagforge.checks.dag_ids import duplicate_dag_ids
 from dagforge.checks.document import misspelled_sections
 from dagforge.checks.registry import CHECKS
 from dagforge.checks.schema_errors import schema_problems
+from dagforge.checks.variables import variables_file_problems
 from dagforge.expand import ExpandedDag
+from dagforge.language.variables import VariablesFile
 from dagforge.load import Document
 from dagforge.policy import Policy
 from dagforge.problems import Problem
 
 
-def check_file(doc: Document, dags: Sequence[ExpandedDag], policy: Policy) -> list[Problem]:
+def check_file(
+    doc: Document,
+    dags: Sequence[ExpandedDag],
+    policy: Policy,
+    variables: VariablesFile | None = None,
+) -> list[Problem]:
     """Every problem of one config file: its own (load) problems and every check's.
 
-    ``policy`` says which code the file may name (the project's, see :mod:`dagforge.policy`).
+    ``policy`` says which code the file may name (the project's, see :mod:`dagforge.policy`);
+    ``variables`` is the project's ``variables.yml``, when it has one.
     """
     if doc.data is None:
         return list(doc.problems)
-    file = FileContext(doc, tuple(dags), policy)
+    file = FileContext(doc, tuple(dags), policy, variables)
     found = [*doc.problems, *(problem for check in CHECKS for problem in check.run(file))]
     return _beside_misspelled_sections(doc, found)
 
@@ -51,6 +59,11 @@ def _beside_misspelled_sections(doc: Document, problems: list[Problem]) -> list[
 def check_defaults(doc: Document) -> list[Problem]:
     """Problems of a ``defaults.yml`` file: it may hold DAG-level keys only."""
     return [*doc.problems, *schema_problems(doc, "dagDefaults")]
+
+
+def check_variables(doc: Document) -> list[Problem]:
+    """Problems of a ``variables.yml`` file: its schema, secrets in plain text, its profiles."""
+    return variables_file_problems(doc)
 
 
 def check_project(dags: Iterable[ExpandedDag]) -> list[Problem]:

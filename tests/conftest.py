@@ -17,11 +17,15 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dagforge.demo.s3local import LocalS3, moto_server
 from dagforge.mwaa import localairflow
+
+if TYPE_CHECKING:
+    from tests.support.live_airflow import LiveAirflow
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
@@ -87,6 +91,16 @@ def bucket(local_s3: LocalS3) -> str:
     name = f"test-{uuid.uuid4().hex[:12]}"
     s3io.hook().create_bucket(bucket_name=name, region_name=local_s3.region)
     return name
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveAirflow]:
+    """One running Airflow with its REST API and InvokeRestApi endpoint, shared by every test of
+    the session that needs one: the local runner on Airflow 3, webserver and scheduler on 2."""
+    from tests.support.live_airflow import live_airflow
+
+    with live_airflow(tmp_path_factory.mktemp("live")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,12 @@ ALLOWED = {
     "loader": {"runtime"},
     "reporters": BASE,
     "tools": STAGES | {"build"},  # tools.compare builds with dagforge beside plain dag-factory
-    "mwaa": STAGES | {"build", "runtime", "demo.s3local", "demo.sampledata", "demo.seed"},
-    "demo": STAGES | {"mwaa.localairflow"},
-    "commands": STAGES | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands"},
+    "api": STAGES | {"mwaa.limits"},
+    "events": BASE | {"api"},
+    "mwaa": STAGES | {"build", "runtime", "api", "demo.s3local", "demo.sampledata", "demo.seed"},
+    "demo": STAGES | {"mwaa.localairflow", "reporters"},
+    "commands": STAGES
+    | {"build", "runtime", "tools", "mwaa", "demo", "reporters", "commands", "api", "events"},
     "cli": {"commands", "errors"},
 }
 

@@ -60,7 +60,9 @@ def _config_files(hook: dict[str, Any]) -> list[Path]:
     ]
 
 
-@pytest.mark.parametrize("hook_id", ["check-jsonschema", "check-jsonschema-defaults"])
+@pytest.mark.parametrize(
+    "hook_id", ["check-jsonschema", "check-jsonschema-defaults", "check-jsonschema-variables"]
+)
 def test_check_jsonschema_hook_passes_as_configured(
     hooks: dict[str, dict[str, Any]], hook_id: str
 ) -> None:
@@ -80,6 +82,12 @@ def test_check_jsonschema_hook_passes_as_configured(
 def test_defaults_files_go_to_the_defaults_schema_only(hooks: dict[str, dict[str, Any]]) -> None:
     assert [p.name for p in _config_files(hooks["check-jsonschema-defaults"])] == ["defaults.yml"]
     assert "defaults.yml" not in [p.name for p in _config_files(hooks["check-jsonschema"])]
+
+
+def test_variables_yml_goes_to_the_variables_schema_only(hooks: dict[str, dict[str, Any]]) -> None:
+    variables = hooks["check-jsonschema-variables"]
+    assert [p.name for p in _config_files(variables)] == ["variables.yml"]
+    assert "variables.yml" not in [p.name for p in _config_files(hooks["check-jsonschema"])]
 
 
 def test_hook_versions_match_the_lock(hooks: dict[str, dict[str, Any]]) -> None:

@@ -231,7 +231,8 @@ def test_airflow2_operator_path_is_a_warning_naming_the_new_path(tmp_path: Path)
 def test_project_config_files_point_editors_at_the_schema() -> None:
     configs = Path(__file__).parent.parent / "dagfactory_configs"
     for path in sorted(configs.glob("*.y*ml")):
-        schema = "defaults.schema.json" if path.stem == "defaults" else "dagforge.schema.json"
+        special = {"defaults": "defaults.schema.json", "variables": "variables.schema.json"}
+        schema = special.get(path.stem, "dagforge.schema.json")
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schemas/{schema}", path.name
 

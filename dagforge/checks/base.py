@@ -8,6 +8,7 @@ from typing import Protocol
 
 from dagforge.checks.where import Finding, locate
 from dagforge.expand import ExpandedDag
+from dagforge.language.variables import VariablesFile
 from dagforge.load import Document
 from dagforge.policy import Policy
 from dagforge.problems import Problem
@@ -15,12 +16,14 @@ from dagforge.problems import Problem
 
 @dataclass(frozen=True)
 class FileContext:
-    """What a check sees of one config file: the file as written, the DAGs it expands to, and the
-    project's policy (which code it may name)."""
+    """What a check sees of one config file: the file as written, the DAGs it expands to, the
+    project's policy (which code it may name), and the Variables ``variables.yml`` declares
+    (``None`` when the project has no such file)."""
 
     doc: Document
     dags: Sequence[ExpandedDag]
     policy: Policy
+    variables: VariablesFile | None = None
 
 
 class Check(Protocol):

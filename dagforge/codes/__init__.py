@@ -11,14 +11,15 @@ from __future__ import annotations
 from dagforge.codes.code import Code, Severity
 from dagforge.codes.config import CONFIG_CODES
 from dagforge.codes.dagfactory import DAGFACTORY_CODES
+from dagforge.codes.operate import OPERATE_CODES
 
 __all__ = ["CODES", "STAGES", "Code", "Severity", "default_severity", "markdown_table"]
 
-_CODES = (*CONFIG_CODES, *DAGFACTORY_CODES)
+_CODES = (*CONFIG_CODES, *DAGFACTORY_CODES, *OPERATE_CODES)
 CODES: dict[str, Code] = {code.code: code for code in _CODES}
 
 
-STAGES = ("load", "expand", "project", "compat", "loader", "mwaa")
+STAGES = ("load", "expand", "project", "compat", "loader", "mwaa", "variables-file")
 
 
 def default_severity(code: str) -> Severity:

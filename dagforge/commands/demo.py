@@ -30,7 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="AIRFLOW_HOME for the demo (default: PROJECT/.dagforge/demo)",
     )
     parser.add_argument(
-        "--bucket", default="dagforge-demo", help="bucket in the local S3 (default: %(default)s)"
+        "--bucket",
+        default=None,
+        help="bucket in the local S3 (default: the local profile's dagforge_data_bucket in "
+        "variables.yml, else dagforge-demo)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address of the local S3")
     parser.add_argument(
@@ -53,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     from dagforge.demo.report import check, format_sources_table, format_table
     from dagforge.demo.run import DemoOptions, run_demo
+    from dagforge.demo.seed import BUCKET_KEY, local_variables
 
     started = time.monotonic()
     project = args.project_dir.resolve()
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     options = DemoOptions(
         project,
         args.home or project / ".dagforge" / "demo",
-        args.bucket,
+        args.bucket or local_variables(project).get(BUCKET_KEY, "dagforge-demo"),
         args.host,
         args.port,
         when,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import time
@@ -12,7 +13,12 @@ from pathlib import Path
 
 from dagforge.demo.s3local import LOOPBACK
 from dagforge.errors import UsageError
-from dagforge.mwaa.limits import DEFAULT_ENV_CLASS, ENV_CLASS_WORKER_CONCURRENCY
+from dagforge.mwaa.invoke_api import DEFAULT_ENVIRONMENT
+from dagforge.mwaa.limits import (
+    DEFAULT_ENV_CLASS,
+    ENV_CLASS_WORKER_CONCURRENCY,
+    ENVIRONMENT_NAME_PATTERN,
+)
 from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
 from dagforge.mwaa.runnerstate import RUNNER_JSON
 from dagforge.mwaa.smoke import smoke
@@ -52,6 +58,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--s3-port", type=int, default=0, help="local S3 port (default: a free one)"
     )
     parser.add_argument(
+        "--invoke-port",
+        type=int,
+        default=0,
+        help="port of the runner's MWAA InvokeRestApi endpoint (default: a free one)",
+    )
+    parser.add_argument(
+        "--environment-name",
+        default=DEFAULT_ENVIRONMENT,
+        help="MWAA environment name the InvokeRestApi endpoint answers to (default: %(default)s)",
+    )
+    parser.add_argument(
         "--docker",
         choices=("auto", "always", "never"),
         default="auto",
@@ -86,6 +103,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"refusing to listen on {args.host}: the local runner is for loopback only"
         )
+    if not re.match(ENVIRONMENT_NAME_PATTERN, args.environment_name):
+        raise UsageError(
+            f"--environment-name {args.environment_name!r} is not an MWAA environment name: "
+            "a letter, then up to 79 letters, digits, '-' or '_'"
+        )
     project = args.project_dir.resolve()
     # The smoke run drives the REST API of the Docker-free runner; the Docker path is interactive
     # only.
@@ -103,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         parse_interval=5 if args.smoke else 30,
         light=args.light,
         env_class=args.env_class,
+        invoke_port=args.invoke_port,
+        environment_name=args.environment_name,
     )
     return (
         _smoke(options, args.smoke, args.timeout) if args.smoke else _serve(options, args.timeout)
@@ -136,7 +160,7 @@ def _smoke(options: RunnerOptions, dag_id: str, timeout: float) -> int:
 def _serve(options: RunnerOptions, timeout: float) -> int:
     with running(options, _progress) as runner:
         waited = wait_until(
-            lambda: all_parsed(runner.api(), runner.expected_dag_ids),
+            lambda: all_parsed(runner.client(), runner.expected_dag_ids),
             timeout,
             "the DAG processor did not parse every DAG",
             runner,
@@ -146,7 +170,9 @@ def _serve(options: RunnerOptions, timeout: float) -> int:
         print(
             f"\nAirflow UI and REST API: {runner.url}/  (login: {options.user} / "
             f"{options.password})\nDAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} "
-            f"(bucket {options.bucket})\ncomponents and PIDs: {options.home / RUNNER_JSON}\n"
+            f"(bucket {options.bucket})\nMWAA InvokeRestApi: {runner.invoke_url} (environment "
+            f"{options.environment_name})\n"
+            f"components, PIDs and logins: {options.home / RUNNER_JSON}\n"
             "Ctrl-C stops everything.",
             flush=True,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -33,15 +34,24 @@ class DagInput:
 
 
 def run_context(ds: str, bucket: str, conf: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What a local run's templates may use: the logical date, the conf, the bucket Variable."""
+    """What a local run's templates may use: the logical date (also as the run's, so that
+    ``(dag_run.logical_date or dag_run.run_after) | ds`` works), the conf, the bucket Variable."""
     conf = dict(conf or {})
+    day = datetime.fromisoformat(ds).replace(tzinfo=UTC)
     return {
         "ds": ds,
         "ds_nodash": ds.replace("-", ""),
-        "dag_run": SimpleNamespace(conf=conf),
+        "dag_run": SimpleNamespace(conf=conf, logical_date=day, run_after=day),
         "params": conf,
         "var": {"value": {"dagforge_data_bucket": bucket}, "json": {}},
     }
+
+
+# Airflow's date filters (``{{ dag_run.run_after | ds }}``), for rendering without Airflow.
+DATE_FILTERS = {
+    "ds": lambda moment: moment.strftime("%Y-%m-%d") if moment else None,
+    "ds_nodash": lambda moment: moment.strftime("%Y%m%d") if moment else None,
+}
 
 
 def render(value: Any, context: Mapping[str, Any]) -> Any:
@@ -51,6 +61,7 @@ def render(value: Any, context: Mapping[str, Any]) -> Any:
 
     if isinstance(value, str) and ("{{" in value or "{%" in value):
         env = SandboxedEnvironment(undefined=StrictUndefined)
+        env.filters.update(DATE_FILTERS)
         return env.from_string(value).render(**context)
     if isinstance(value, Mapping):
         return {key: render(item, context) for key, item in value.items()}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from dagforge.errors import DemoFailedError
+from dagforge.reporters import columns
 
 
 def expected_outputs(dag: Any, ds: str) -> list[str]:
@@ -58,19 +59,11 @@ def read_ingested(bucket: str, ds: str) -> tuple[list[dict[str, Any]], list[str]
     return runs, absent(bucket, [part for run in runs for part in run["parts"]])
 
 
-def _table(header: tuple[str, ...], lines: Sequence[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *lines]
-    )
-
-
 def format_table(summaries: list[dict[str, Any]]) -> str:
     """The per-country table the demo prints."""
     header = ("code", "country", "rows", "total_deaths", "last_report", "output")
     keys = ("country_code", "country", "rows", "total_deaths", "last_report_date", "rows_key")
-    return _table(header, [tuple(str(s.get(k, "")) for k in keys) for s in summaries])
+    return columns(header, [tuple(str(s.get(k, "")) for k in keys) for s in summaries])
 
 
 def format_sources_table(runs: list[dict[str, Any]]) -> str:
@@ -87,7 +80,7 @@ def format_sources_table(runs: list[dict[str, Any]]) -> str:
         )
         for run in runs
     ]
-    return _table(header, lines)
+    return columns(header, lines)
 
 
 def _partitions(run: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from dagforge.demo import report, sampledata
 from dagforge.demo.s3local import moto_server
-from dagforge.demo.seed import BUCKET_VARIABLE, Progress, Samples, seed
+from dagforge.demo.seed import BUCKET_KEY, Progress, Samples, local_variables, seed, variables_env
 from dagforge.mwaa import localairflow
 from dagforge.project import load_project
 from dagforge.settings import CONFIGS_DIR_NAME
@@ -62,7 +62,10 @@ def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
     }
     with moto_server(options.host, options.port) as s3:
         progress(f"local S3 (moto server) at {s3.endpoint_url}")
-        localairflow.configure({**s3.connection_env(), BUCKET_VARIABLE: options.bucket})
+        # the local profile of variables.yml, with the bucket the demo was given
+        variables = {**local_variables(options.project_dir), BUCKET_KEY: options.bucket}
+        localairflow.configure({**s3.connection_env(), **variables_env(variables)})
+        progress(f"Airflow Variables (profile local): {', '.join(sorted(variables))}")
         samples = Samples(options.project_dir, options.data, options.source_rows)
         seeded = seed(s3, options.bucket, progress, configs, [options.logical_date.date()], samples)
         progress(f"fresh Airflow metadata DB under {home} (Airflow's output: {home / 'demo.log'})")

@@ -17,11 +17,14 @@ from typing import Any
 from dagforge.demo import sampledata, sampledata_sources
 from dagforge.demo.inputs import DagInput, inputs_of, run_context, sample_file
 from dagforge.demo.s3local import LocalS3
-from dagforge.settings import SAMPLES_DIR_NAME
+from dagforge.project import load_variables_file
+from dagforge.settings import SAMPLES_DIR_NAME, variables_path
 
 WHO_SOURCE_KEY = "who/WHO-COVID-19-global-data.csv"
-# The Airflow Variable (as an environment variable) naming the data bucket the configs read.
-BUCKET_VARIABLE = "AIRFLOW_VAR_DAGFORGE_DATA_BUCKET"
+LOCAL_PROFILE = "local"
+# The Airflow Variable naming the data bucket the configs read, and its environment variable.
+BUCKET_KEY = "dagforge_data_bucket"
+BUCKET_VARIABLE = f"AIRFLOW_VAR_{BUCKET_KEY.upper()}"
 LANDING_PREFIX = "landing"
 # The logical date the local runner's smoke run triggers (its landings are seeded for it).
 SMOKE_DATE = date(2024, 3, 5)
@@ -107,3 +110,18 @@ def sample_data(found: DagInput, day: date, samples: Samples) -> tuple[bytes | N
 
 def _size(data: bytes) -> str:
     return f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{len(data) / 1e3:.0f} kB"
+
+
+def local_variables(project_dir: Path) -> dict[str, str]:
+    """The ``local`` profile of the project's ``variables.yml`` (key → stored value); nothing
+    when the project has no such file."""
+    path = variables_path(project_dir)
+    if not path.is_file():
+        return {}
+    declared = load_variables_file(path).for_profile(LOCAL_PROFILE)
+    return {key: variable.values[LOCAL_PROFILE] for key, variable in declared.items()}
+
+
+def variables_env(variables: dict[str, str]) -> dict[str, str]:
+    """Variables as Airflow reads them from the environment (``AIRFLOW_VAR_<KEY>``)."""
+    return {f"AIRFLOW_VAR_{key.upper()}": value for key, value in variables.items()}

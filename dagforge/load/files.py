@@ -13,16 +13,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dagforge.problems import Problem
-from dagforge.settings import CONFIG_SUFFIXES, DEFAULTS_NAMES, MAX_CONFIG_BYTES
+from dagforge.settings import CONFIG_SUFFIXES, DEFAULTS_NAMES, MAX_CONFIG_BYTES, VARIABLES_NAMES
+
+_NOT_CONFIGS = (*DEFAULTS_NAMES, *VARIABLES_NAMES)
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:
     """Config files named by ``paths`` (files, or folders walked without following symlinked
-    folders), sorted; ``defaults.yml`` files are found by their config files, not here."""
+    folders), sorted; ``defaults.yml`` and ``variables.yml`` are found by their config files."""
     found: set[Path] = set()
     for path in paths:
         for candidate in [path] if not path.is_dir() else _walk(path):
-            if candidate.suffix in CONFIG_SUFFIXES and candidate.name not in DEFAULTS_NAMES:
+            if candidate.suffix in CONFIG_SUFFIXES and candidate.name not in _NOT_CONFIGS:
                 found.add(candidate.absolute())
     return sorted(found)
 

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from dagforge.errors import LocalRunnerError
-from dagforge.mwaa.localrunner import ApiClient
+from dagforge.mwaa.runnerclient import ApiClient
 from dagforge.settings import CONFIGS_DIR_NAME, DEFAULTS_NAMES
 
 PROJECT_FOLDERS = ("dags", CONFIGS_DIR_NAME, "callables", "dagforge", "schemas", "requirements")

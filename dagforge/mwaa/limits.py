@@ -36,3 +36,11 @@ DEFAULT_ENV_CLASS = "mw1.small"
 # not redelivered; the scheduler detects the dead task by its missing heartbeat and retries it.
 SQS_VISIBILITY_TIMEOUT = 43200
 TASK_QUEUED_TIMEOUT = 1800  # seconds: scheduler.task_queued_timeout in the MWAA images
+
+# InvokeRestApi (the Airflow REST API through the MWAA control plane): the API documents the
+# environment name's form and a Path of at most 64 characters; calls are cut at 10 s and answers
+# at 6 MB. dagforge holds requests to the same 6 MB (a conf that passes locally passes on MWAA).
+INVOKE_REST_API_TIMEOUT = 10.0  # seconds
+INVOKE_REST_API_MAX_BYTES = 6 * 1024 * 1024
+INVOKE_REST_API_MAX_PATH = 64
+ENVIRONMENT_NAME_PATTERN = r"^[a-zA-Z][0-9a-zA-Z_-]{0,79}$"

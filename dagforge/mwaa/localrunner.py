@@ -5,8 +5,9 @@ Same layout and settings as MWAA (the bundle's ``dags/`` as the dags folder, MWA
 SQS, two Celery workers sized by the environment class (see :mod:`dagforge.mwaa.topology`). A moto
 server stands in for S3 and SQS, seeded with WHO-format data. ``light=True`` runs SQLite and the
 LocalExecutor instead. Every component is a process group of its own, so stopping the runner stops
-everything it started; ``runner.json`` in the home lists them with their PIDs. ``smoke`` drives it
-through the REST API as a user would.
+everything it started; ``runner.json`` in the home lists them with their PIDs, and how to reach the
+REST API and MWAA's InvokeRestApi endpoint the runner also serves (:mod:`dagforge.mwaa.runner_api`).
+``smoke`` drives it through the REST API as a user would.
 """
 
 from __future__ import annotations
@@ -15,26 +16,27 @@ import json
 import secrets
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from dagforge.api.client import AirflowClient
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.demo.seed import BUCKET_VARIABLE, Progress, Samples, runner_dates, seed
 from dagforge.errors import LocalRunnerError
-from dagforge.mwaa import bringup, localairflow, runnerstate, topology
+from dagforge.mwaa import bringup, localairflow, runner_api, runnerstate, topology
 from dagforge.mwaa.bundle import DAGFORGE_SETTINGS, BundleOptions, build_bundle
 from dagforge.mwaa.components import Processes, stop_all
+from dagforge.mwaa.invoke_api import DEFAULT_ENVIRONMENT
 from dagforge.mwaa.limits import DEFAULT_ENV_CLASS, MIN_FILE_PROCESS_INTERVAL
 from dagforge.mwaa.localpostgres import LocalPostgres
+from dagforge.mwaa.runnerclient import ApiClient
 from dagforge.mwaa.supervisor import Supervisor, supervised
 from dagforge.project import load_project
-from dagforge.settings import OFFLINE_ENV
+from dagforge.settings import OFFLINE_ENV, variables_path
 
 SIMPLE_AUTH_MANAGER = (
     "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
@@ -60,6 +62,8 @@ class RunnerOptions:
     workers: int = 2
     task_s3_endpoint: str = ""  # tasks reach S3 here (a fault proxy) instead of the local S3
     settings: Mapping[str, str] = field(default_factory=dict)  # more AIRFLOW__* settings
+    invoke_port: int = 0  # MWAA's InvokeRestApi endpoint; 0 picks a free port
+    environment_name: str = DEFAULT_ENVIRONMENT  # the MWAA environment name it answers to
 
     @property
     def topology(self) -> str:
@@ -105,6 +109,11 @@ class Runner:
     group: Processes
     postgres: LocalPostgres | None = None
     supervisor: Supervisor | None = None  # restarts what exits on its own, once all are up
+    invoke_port: int = 0
+
+    @property
+    def invoke_url(self) -> str:
+        return f"http://{self.options.host}:{self.invoke_port}"
 
     @property
     def expected_dag_ids(self) -> list[str]:
@@ -115,7 +124,12 @@ class Runner:
         return self.group.procs
 
     def api(self) -> ApiClient:
+        """Raw calls for the runner's own bring-up and batches (health, paths as written)."""
         return ApiClient(self.url, self.options.user, self.options.password)
+
+    def client(self) -> AirflowClient:
+        """The operating client (:mod:`dagforge.api`), as the CLI and the smoke run use it."""
+        return runner_api.client(self.url, self.options.user, self.options.password)
 
     def log_tail(self, component: str, lines: int = 40) -> str:
         return self.group.log_tail(component, lines)
@@ -156,7 +170,12 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         env = {
             **runner_env(options, bundle / "dags", port),
             **tasks_s3.connection_env(),
-            BUCKET_VARIABLE: options.bucket,
+            # variables.yml's local profile sets the bucket Variable once the API is up
+            **(
+                {}
+                if variables_path(options.project_dir).is_file()
+                else {BUCKET_VARIABLE: options.bucket}
+            ),
         }
         group = Processes(home / "logs", env, home)
         runner = Runner(
@@ -173,7 +192,10 @@ def running(options: RunnerOptions, progress: Progress) -> Iterator[Runner]:
         localairflow.fresh_db(home)
         progress("metadata database migrated")
         bringup.start_airflow(runner, progress, STARTUP_TIMEOUT)
+        runner_api.start_invoke_api(runner, progress)
         runnerstate.write(runner)
+        for line in runner_api.announce(runnerstate.record(runner)):
+            progress(line)
         runner.supervisor = stack.enter_context(supervised(runner, progress))
         yield runner
 
@@ -215,70 +237,6 @@ def wait_until(
     raise LocalRunnerError(f"{what} within {timeout:.0f} s{tail}")
 
 
-class ApiClient:
-    """The Airflow 3 REST API (/api/v2) with a JWT from the simple auth manager's /auth/token."""
-
-    def __init__(self, url: str, user: str, password: str) -> None:
-        self.url, self.user, self.password = url, user, password
-        self._token: str | None = None
-
-    def healthy(self) -> bool:
-        return self.health() is not None
-
-    def health(self) -> dict[str, Any] | None:
-        """``/api/v2/monitor/health`` (the metadata DB and each heartbeat), or None if no answer."""
-        try:
-            found = self._request("GET", "/api/v2/monitor/health", auth=False)
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, LocalRunnerError):
-            return None
-        return found if isinstance(found, dict) else None
-
-    def execution_ready(self) -> bool:
-        """Whether the execution API (the one tasks call) answers. Airflow builds it on its first
-        request, seconds of CPU that block the server: better at start than in the first task."""
-        try:
-            return self._request("GET", "/execution/health", auth=False, timeout=60) is not None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, LocalRunnerError):
-            return False
-
-    def token(self) -> str:
-        if self._token is None:
-            body = {"username": self.user, "password": self.password}
-            self._token = str(
-                self._request("POST", "/auth/token", body, auth=False)["access_token"]
-            )
-        return self._token
-
-    def get(self, path: str) -> Any:
-        return self._request("GET", f"/api/v2{path}")
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self._request("POST", f"/api/v2{path}", body)
-
-    def patch(self, path: str, body: dict[str, Any]) -> Any:
-        return self._request("PATCH", f"/api/v2{path}", body)
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        body: dict[str, Any] | None = None,
-        auth: bool = True,
-        timeout: float = 30,
-    ) -> Any:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if auth:
-            headers["Authorization"] = f"Bearer {self.token()}"
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode(errors="replace")[:500]
-            raise LocalRunnerError(f"{method} {path} answered {exc.code}: {detail}") from exc
-
-
 def docker_engine() -> bool:
     """Whether a Docker engine answers (a client alone, as on these machines, is not enough)."""
     try:
@@ -292,7 +250,6 @@ def docker_engine() -> bool:
         return False
 
 
-def all_parsed(api: ApiClient, expected: list[str]) -> bool:
+def all_parsed(api: AirflowClient, expected: list[str]) -> bool:
     """Whether the API lists every expected dag_id (the DAG processor has serialized them)."""
-    found = {dag["dag_id"] for dag in api.get("/dags?limit=1000")["dags"]}
-    return set(expected) <= found
+    return set(expected) <= set(api.dag_ids())

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dagforge.api.client import AirflowClient
 from dagforge.demo.seed import SMOKE_DATE, Progress
 from dagforge.errors import LocalRunnerError
 from dagforge.language.walk import strings_in, tasks_of
 from dagforge.mwaa.localrunner import (
-    ApiClient,
     Runner,
     RunnerOptions,
     all_parsed,
@@ -84,7 +85,7 @@ def smoke(
     with running(options, progress) as runner:
         result.timings["start"] = time.monotonic() - started
         progress(f"API server up at {runner.url} after {result.timings['start']:.0f} s")
-        api = runner.api()
+        api = runner.client()
         result.timings["parse"] = wait_until(
             lambda: all_parsed(api, runner.expected_dag_ids),
             timeout,
@@ -112,15 +113,14 @@ def smoke(
 
 def _trigger_and_wait(
     runner: Runner,
-    api: ApiClient,
+    api: AirflowClient,
     result: SmokeResult,
     dag_id: str,
     timeout: float,
     progress: Progress,
 ) -> None:
-    api.patch(f"/dags/{dag_id}", {"is_paused": False})
-    body = {"dag_run_id": result.run_id, "logical_date": f"{SMOKE_LOGICAL_DATE}T00:00:00Z"}
-    api.post(f"/dags/{dag_id}/dagRuns", body)
+    when = datetime.fromisoformat(SMOKE_LOGICAL_DATE).replace(tzinfo=UTC)
+    api.trigger(dag_id, logical_date=when, run_id=result.run_id, unpause=True)
     result.triggered.append(dag_id)
     progress(f"triggered {dag_id} run {result.run_id} through {runner.url}/api/v2")
     waited = wait_until(
@@ -137,8 +137,8 @@ def _trigger_and_wait(
         )
 
 
-def _check_import_errors(api: ApiClient) -> None:
-    errors = api.get("/importErrors")["import_errors"]
+def _check_import_errors(api: AirflowClient) -> None:
+    errors = api.call("GET", "/importErrors").body["import_errors"]
     if errors:
         details = "\n".join(
             f"{e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}" for e in errors
@@ -146,8 +146,8 @@ def _check_import_errors(api: ApiClient) -> None:
         raise LocalRunnerError(f"Airflow reports import errors:\n{details}")
 
 
-def _finished(api: ApiClient, result: SmokeResult, dag_id: str) -> bool:
-    result.states[dag_id] = str(api.get(f"/dags/{dag_id}/dagRuns/{result.run_id}")["state"])
+def _finished(api: AirflowClient, result: SmokeResult, dag_id: str) -> bool:
+    result.states[dag_id] = api.run(dag_id, result.run_id).state
     return result.states[dag_id] in ("success", "failed")
 
 

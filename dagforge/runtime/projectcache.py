@@ -28,7 +28,13 @@ from dagforge.policy import Policy
 from dagforge.problems import Problem
 from dagforge.runtime import cache as store
 from dagforge.runtime.decision import Broken, Decision
-from dagforge.settings import DEFAULTS_NAMES, MAX_CONFIG_BYTES, PACKAGE_DIR, SCHEMAS_DIR
+from dagforge.settings import (
+    DEFAULTS_NAMES,
+    MAX_CONFIG_BYTES,
+    PACKAGE_DIR,
+    SCHEMAS_DIR,
+    VARIABLES_NAMES,
+)
 
 _FORMAT = b"dagforge-fingerprint-3"
 
@@ -58,9 +64,9 @@ def _package_dirs(packages: Iterable[str]) -> list[Path]:
 
 
 def key(configs: Path, policy: Policy) -> str:
-    """Everything the decision for ``configs`` depends on: the code and policy, then each config
-    and defaults file's path and text (a file that is not a regular file counts by its kind
-    only, and is never opened: it could be a FIFO)."""
+    """Everything the decision for ``configs`` depends on: the code and policy, then the path and
+    text of each config, defaults and variables file (a file that is not a regular file counts
+    by its kind only, and is never opened: it could be a FIFO)."""
     digest = hashlib.sha256(fingerprint(policy).encode())
     paths = [*discover([configs]), *_defaults_files(configs)]
     for path in sorted(set(paths)):
@@ -69,10 +75,13 @@ def key(configs: Path, policy: Policy) -> str:
     return digest.hexdigest()
 
 
+_SIDE_FILES = (*DEFAULTS_NAMES, *VARIABLES_NAMES)  # not configs, yet part of the decision
+
+
 def _defaults_files(configs: Path) -> list[Path]:
     found: list[Path] = []
     for parent, _folders, names in os.walk(configs, followlinks=False):
-        found.extend(Path(parent).absolute() / n for n in names if n in DEFAULTS_NAMES)
+        found.extend(Path(parent).absolute() / n for n in names if n in _SIDE_FILES)
     return found
 
 

@@ -178,7 +178,9 @@ templates:
           operator: airflow.providers.standard.operators.bash.BashOperator
           # Values from a config are data: pass them through env, never into the command text.
           # (printenv, not $PARAMS: dag-factory expands $NAMES in the YAML text when it reads it)
-          bash_command: 'echo "{name} $(printenv PARAMS) for {{{{ ds }}}}"'
+          bash_command: >-
+            echo "{name} $(printenv PARAMS) for
+            {{{{ (dag_run.logical_date or dag_run.run_after) | ds }}}}"
           env: {{PARAMS: "{placeholders}"}}
     instances:
       - {{{example}}}

@@ -83,6 +83,12 @@ def test_refuses_a_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> None
     assert "loopback only" in capsys.readouterr().err
 
 
+def test_refuses_an_environment_name_mwaa_would_refuse(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["local-runner", "--environment-name", "1-not/valid", "--docker", "never"]
+    assert main(args) == 2
+    assert "is not an MWAA environment name" in capsys.readouterr().err
+
+
 def test_docker_script_is_valid_bash() -> None:
     assert subprocess.run(["bash", "-n", str(DOCKER_SCRIPT)], check=False).returncode == 0
 
@@ -200,7 +206,15 @@ def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
     )
     assert state["topology"] == "light"
     pids = {name: entry["pid"] for name, entry in state["components"].items()}
-    assert set(pids) == {"local-s3", "api-server", "scheduler", "dag-processor", "triggerer"}
+    assert set(pids) == {
+        "local-s3",
+        "api-server",
+        "scheduler",
+        "dag-processor",
+        "triggerer",
+        "invoke-rest-api",
+    }
+    assert state["pids"] == pids
     assert set(pids.values()) - {0} == set(pids.values())
     assert code == 130
     assert _processes_using(home.resolve()) == []

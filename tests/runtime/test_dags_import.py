@@ -29,6 +29,8 @@ def test_exact_dag_ids(imported: localairflow.ImportResult) -> None:
             *(f"who_country_{code}" for code in EXPECTED_COUNTRIES),
             "who_split",
             *(f"ingest_{source}" for source in EXPECTED_SOURCES),
+            "landed_orders",
+            "landed_web_events",
         ]
     )
 
@@ -87,16 +89,22 @@ def test_an_asset_triggered_country_run_takes_the_split_runs_date(
     imported: localairflow.ImportResult,
 ) -> None:
     """Asset-triggered runs have no logical date: ``ds`` comes from the split run that made the
-    event.
+    event (its logical date, or when it ran when it had none); other runs take their own.
     """
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
+    def run(day: int | None, ran: int) -> SimpleNamespace:
+        logical = datetime(2024, 3, day, tzinfo=UTC) if day else None
+        return SimpleNamespace(logical_date=logical, run_after=datetime(2024, 3, ran, tzinfo=UTC))
+
     task = _task(imported.dags["who_country_NA"])
-    event = SimpleNamespace(
-        source_dag_run=SimpleNamespace(logical_date=datetime(2024, 3, 7, tzinfo=UTC))
-    )
-    triggered = {"triggering_asset_events": {SPLIT_ASSET: [event]}}
-    assert task.render_template(task.op_kwargs["ds"], triggered) == "2024-03-07"
-    scheduled = {"triggering_asset_events": {}, "ds": "2024-03-08"}
+    own = run(None, 20)  # this run: asset-triggered, no logical date
+    for split, ds in ((run(7, 9), "2024-03-07"), (run(None, 9), "2024-03-09")):
+        event = SimpleNamespace(source_dag_run=split)
+        triggered = {"triggering_asset_events": {SPLIT_ASSET: [event]}, "dag_run": own}
+        assert task.render_template(task.op_kwargs["ds"], triggered) == ds
+    scheduled = {"triggering_asset_events": {}, "dag_run": run(8, 9)}
     assert task.render_template(task.op_kwargs["ds"], scheduled) == "2024-03-08"
+    through_the_api = {"triggering_asset_events": {}, "dag_run": run(None, 10)}
+    assert task.render_template(task.op_kwargs["ds"], through_the_api) == "2024-03-10"
