@@ -1,5 +1,5 @@
 """Options shared by the commands: the project paths (validate, list, render, describe) and the
-repository root (new, run)."""
+repository root and the state folder (new, run, demo, local-runner)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,13 @@ def add_project_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
     )
+
+
+def add_project_dir_and_home(parser: argparse.ArgumentParser, home: str) -> None:
+    """``--project-dir`` and ``--home``, the state folder (``home`` says what it is, with its
+    default), for the commands that start Airflow here (demo, local-runner)."""
+    add_project_dir(parser)
+    parser.add_argument("--home", type=Path, default=None, help=home)
 
 
 def load_from_args(args: argparse.Namespace) -> ProjectResult:

@@ -8,8 +8,8 @@ import sys
 import time
 import warnings
 from datetime import UTC, datetime
-from pathlib import Path
 
+from dagforge.commands._options import add_project_dir_and_home
 from dagforge.demo import sampledata
 
 DESCRIPTION = (
@@ -20,15 +20,7 @@ DESCRIPTION = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
-    )
-    parser.add_argument(
-        "--home",
-        type=Path,
-        default=None,
-        help="AIRFLOW_HOME for the demo (default: PROJECT/.dagforge/demo)",
-    )
+    add_project_dir_and_home(parser, "AIRFLOW_HOME for the demo (default: PROJECT/.dagforge/demo)")
     parser.add_argument(
         "--bucket",
         default=None,

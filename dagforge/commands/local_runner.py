@@ -11,6 +11,7 @@ import time
 import warnings
 from pathlib import Path
 
+from dagforge.commands._options import add_project_dir_and_home
 from dagforge.demo.s3local import LOOPBACK
 from dagforge.errors import UsageError
 from dagforge.mwaa.invoke_api import DEFAULT_ENVIRONMENT
@@ -36,15 +37,7 @@ DESCRIPTION = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
-    )
-    parser.add_argument(
-        "--home",
-        type=Path,
-        default=None,
-        help="state folder (default: PROJECT/.dagforge/local-runner)",
-    )
+    add_project_dir_and_home(parser, "state folder (default: PROJECT/.dagforge/local-runner)")
     parser.add_argument(
         "--host", default=LOOPBACK, help="loopback address to listen on (default: %(default)s)"
     )
