@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -141,5 +141,8 @@ def test_a_conf_naming_no_file_leaves_that_dates_output_published(
     assert _test_with_conf(dag, when, {}) == "success"
     marker = "raw/orders/_runs/date=2024-03-08/_SUCCESS"
     published = s3io.get(s3io.hook(), seeded_bucket, marker)
-    assert _test_with_conf(dag, when, {"file_name": "typo.csv"}) == "failed"
+    # a second run of the same date (an hour later: a run of its own, which Airflow 2's dag.test
+    # would otherwise delete first, through FAB's user table this process never loads)
+    later = when + timedelta(hours=1)
+    assert _test_with_conf(dag, later, {"file_name": "typo.csv"}) == "failed"
     assert s3io.get(s3io.hook(), seeded_bucket, marker) == published
