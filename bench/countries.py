@@ -25,7 +25,7 @@ templates:
             bucket: "{{ var.value.dagforge_data_bucket }}"
             source_key: who/WHO-COVID-19-global-data.csv
             output_prefix: who/countries
-            ds: "{{ ds }}"
+            ds: "{{ (dag_run.logical_date or dag_run.run_after) | ds }}"
     instances:
 """
 

@@ -12,13 +12,7 @@ from dagforge.checks.base import FileContext
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.language.hints import did_you_mean
-from dagforge.language.templates import (
-    LOGICAL_DATE_KEYS,
-    parse,
-    strings_at,
-    unguarded_date_keys,
-    variable_reads,
-)
+from dagforge.language.templates import LOGICAL_DATE_KEYS, reads_of, strings_at
 from dagforge.language.variables import VariablesFile
 from dagforge.load import JsonPath
 
@@ -27,8 +21,7 @@ def check_logical_date(dag: ExpandedDag) -> list[Finding]:
     """A warning per template that reads a logical-date key without a guard."""
     findings: list[Finding] = []
     for path, text in strings_at(dag.config):
-        tree = parse(text)
-        for name in unguarded_date_keys(tree) if tree is not None else []:
+        for name in reads_of(text)[1]:
             findings.append(
                 Finding(
                     dag=dag,
@@ -50,8 +43,7 @@ def check_variable_reads(file: FileContext, dag: ExpandedDag) -> list[Finding]:
     declared = file.variables.variables
     findings: list[Finding] = []
     for path, text in strings_at(dag.config):
-        tree = parse(text)
-        for key in variable_reads(tree) if tree is not None else []:
+        for key in reads_of(text)[0]:
             if key not in declared:
                 findings.append(_undeclared(dag, path, key, file.variables))
     return findings

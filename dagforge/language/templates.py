@@ -9,7 +9,7 @@ Templates are parsed with Jinja's own parser (never rendered), so ``{{ var.value
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -119,6 +119,16 @@ def unguarded_date_keys(tree: nodes.Template) -> list[str]:
     except jinja2.TemplateError:  # Airflow reports a template it cannot compile when it renders
         return []
     return sorted(name for name in read if name in LOGICAL_DATE_KEYS and name not in guarded)
+
+
+@lru_cache(maxsize=4096)
+def reads_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Variables and the unguarded logical-date keys ``text`` reads, parsed once per distinct
+    text: a template's instances repeat the same templated strings thousands of times."""
+    tree = parse(text)
+    if tree is None:
+        return (), ()
+    return tuple(variable_reads(tree)), tuple(unguarded_date_keys(tree))
 
 
 def strings_at(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
