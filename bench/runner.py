@@ -157,7 +157,8 @@ def bench(root: Path, n: int, env_class: str) -> int:
         api = runner.api()
         empty_ids = [f"bench_empty_{code}" for code in codes]
         countries = [f"who_country_{code}" for code in codes]
-        wait_until(lambda: all_parsed(api, [*runner.expected_dag_ids, *empty_ids]), 300, "parse")
+        client = runner.client()
+        wait_until(lambda: all_parsed(client, [*runner.expected_dag_ids, *empty_ids]), 300, "parse")
         batch.unpause(api, ["who_split", *countries, *empty_ids])
         with MemorySampler(runner) as memory:
             figures = measure(runner, n, countries, empty_ids)

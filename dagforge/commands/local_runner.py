@@ -152,8 +152,9 @@ def _smoke(options: RunnerOptions, dag_id: str, timeout: float) -> int:
 
 def _serve(options: RunnerOptions, timeout: float) -> int:
     with running(options, _progress) as runner:
+        client = runner.client()
         waited = wait_until(
-            lambda: all_parsed(runner.client(), runner.expected_dag_ids),
+            lambda: all_parsed(client, runner.expected_dag_ids),
             timeout,
             "the DAG processor did not parse every DAG",
             runner,

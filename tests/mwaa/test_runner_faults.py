@@ -80,7 +80,8 @@ def faults() -> Iterator[Faults]:
         )
         with running(options, lambda line: print(f"runner: {line}", flush=True)) as runner:
             api = runner.api()
-            wait_until(lambda: all_parsed(api, runner.expected_dag_ids), 180, "parse")
+            client = runner.client()
+            wait_until(lambda: all_parsed(client, runner.expected_dag_ids), 180, "parse")
             countries = sorted(d for d in runner.configs if d.startswith("who_country_"))
             batch.unpause(api, ["who_split", *countries])
             watcher = outputs.Watcher(runner.s3, options.bucket, interval=1.0).start()
