@@ -1,4 +1,5 @@
-"""``dagforge callables``: the functions configs may name, from the allow-listed packages."""
+"""``dagforge callables``: the functions configs may name, from the packages of the project's code
+policy (``dagfactory_configs/dagforge.toml`` or ``DAGFORGE_CALLABLE_PACKAGES``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         dest="packages",
         metavar="PACKAGE",
-        help="an allowed package (repeatable; default: callables)",
+        help="an allowed package (repeatable; default: the project policy's callable_packages, "
+        "else callables)",
+    )
+    parser.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -33,10 +38,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dagforge.settings import DEFAULT_CALLABLE_PACKAGES
+    from dagforge.errors import UsageError
+    from dagforge.policy import load_policy
+    from dagforge.settings import CONFIGS_DIR_NAME
     from dagforge.tools.registry import discover, reference_markdown
 
-    infos = discover(args.packages or DEFAULT_CALLABLE_PACKAGES)
+    policy = load_policy(args.project_dir / CONFIGS_DIR_NAME)
+    packages = args.packages or policy.callable_packages
+    try:
+        infos = discover(packages)
+    except ImportError as exc:
+        where = "--package" if args.packages else f"callable_packages of {policy.source}"
+        raise UsageError(f"cannot import {exc.name or exc} named in {where}: {exc}") from exc
     if args.check:
         current = args.check.read_text(encoding="utf-8") if args.check.is_file() else ""
         if current != reference_markdown(infos):
