@@ -188,3 +188,20 @@ def test_a_task_run_of_a_planted_dag_builds_nothing(
     target: dict[str, Any] = {}
     loader.load_dags(target, dags)
     assert target == {}
+
+
+def test_variables_yml_is_part_of_the_decision_and_of_the_key(dags: Path) -> None:
+    """A Variable read that variables.yml stops declaring is refused on the next parse, not served
+    from the entry cached while it was declared (validate and the loader decide alike)."""
+    configs = dags.parent / "dagfactory_configs"
+    text = (configs / "c.yml").read_text().replace("bucket: b", 'bucket: "{{ var.value.bkt }}"')
+    (configs / "c.yml").write_text(text)
+    declared = "profiles: [local]\nvariables:\n  bkt: {values: {local: b}}\n"
+    (configs / "variables.yml").write_text(declared)
+    first, _ = _load(dags)
+    cached, how = _load(dags)
+    assert how == "cache" and "dagforge-error" not in cached["d_x"].tags
+    (configs / "variables.yml").write_text(declared.replace("bkt:", "other:"))
+    refused, how = _load(dags)
+    assert how == "full" and "dagforge-error" in refused["d_x"].tags
+    assert "variable-undeclared" in refused["d_x"].description
