@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import statistics
 import time
-import urllib.error
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ PROJECT_FOLDERS = ("dags", CONFIGS_DIR_NAME, "callables", "dagforge", "schemas",
 
 FINISHED = ("success", "failed")
 # What a briefly unavailable API looks like (a database restart answers 5xx, a restart refuses).
-TRANSIENT = (LocalRunnerError, urllib.error.URLError, ConnectionError, TimeoutError, OSError)
+TRANSIENT = (LocalRunnerError, ConnectionError, TimeoutError, OSError)
 
 
 @dataclass(frozen=True)

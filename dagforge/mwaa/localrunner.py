@@ -110,6 +110,7 @@ class Runner:
     postgres: LocalPostgres | None = None
     supervisor: Supervisor | None = None  # restarts what exits on its own, once all are up
     invoke_port: int = 0
+    _api: ApiClient | None = field(default=None, repr=False)
 
     @property
     def invoke_url(self) -> str:
@@ -124,8 +125,11 @@ class Runner:
         return self.group.procs
 
     def api(self) -> ApiClient:
-        """Raw calls for the runner's own bring-up and batches (health, paths as written)."""
-        return ApiClient(self.url, self.options.user, self.options.password)
+        """Raw calls for the runner's own bring-up and batches (health, paths as written); one
+        client (one connection pool) per runner."""
+        if self._api is None:
+            self._api = ApiClient(self.url, self.options.user, self.options.password)
+        return self._api
 
     def client(self) -> AirflowClient:
         """The operating client (:mod:`dagforge.api`), as the CLI and the smoke run use it."""
@@ -209,6 +213,8 @@ def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
     """Stop the Airflow components, then the metadata DB they write to (SIGTERM, then SIGKILL what
     is left after ``grace`` seconds)."""
     runner.group.hold_all()
+    if runner._api is not None:
+        runner._api.close()
     procs = runner.processes
     stop_all({n: p for n, p in procs.items() if n != "postgres"}, grace)
     stop_all({n: p for n, p in procs.items() if n == "postgres"}, grace)
