@@ -75,8 +75,11 @@ def bad_id(doc: Document, path: JsonPath, error: ValidationError, code: str) -> 
         else ("task group name")
     )
     too_long = error.validator == "maxLength"
+    # A DAG's key is checked as a property name: the error's path is the mapping holding it.
+    as_key = code == "invalid-dag-id" and path[-1:] != ("dag_id",)
     return doc.problem(
-        path,
+        (*path, str(error.instance)) if as_key else path,
+        key=as_key,
         code=code,
         message=f"{what} '{error.instance}' "
         + (
