@@ -130,26 +130,26 @@ def _processes_using(home: Path) -> list[int]:
     return found
 
 
+def _local_runner(home: Path, *options: str) -> list[str]:
+    """``dagforge local-runner`` on a free port, without Docker, for the repository."""
+    command = [sys.executable, "-m", "dagforge", "local-runner", "--port", "0"]
+    return [
+        *command,
+        "--docker",
+        "never",
+        "--home",
+        str(home),
+        "--project-dir",
+        str(REPO),
+        *options,
+    ]
+
+
 @pytest.mark.airflow
 def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: Path) -> None:
     home = tmp_path / "runner"
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dagforge",
-            "local-runner",
-            "--smoke",
-            "who_country_NA",
-            "--port",
-            "0",
-            "--docker",
-            "never",
-            "--home",
-            str(home),
-            "--project-dir",
-            str(REPO),
-        ],
+        _local_runner(home, "--smoke", "who_country_NA"),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -170,21 +170,7 @@ def test_smoke_run_triggers_a_country_dag_and_leaves_nothing_running(tmp_path: P
 def test_serving_runner_stops_everything_on_sigterm(tmp_path: Path) -> None:
     home = tmp_path / "runner"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dagforge",
-            "local-runner",
-            "--port",
-            "0",
-            "--docker",
-            "never",
-            "--home",
-            str(home),
-            "--project-dir",
-            str(REPO),
-            "--light",
-        ],
+        _local_runner(home, "--light"),
         cwd=tmp_path,
         text=True,
         stdout=subprocess.PIPE,
