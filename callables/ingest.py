@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ingest_source"]
 
-MARKER = rawdata.MARKER
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SHOWN = 5  # bad values quoted per column
 

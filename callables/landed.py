@@ -134,11 +134,13 @@ def ingest_landed_files(
 
 
 def _ingest_one(hook: Any, target: Target, key: str) -> tuple[str, dict[str, Any]]:
-    label = f"landed-{object_id(key)}"
+    ident = object_id(key)
+    label = f"landed-{ident}"
     # '_' keeps the markers out of dataset scans (join_key refuses it as a segment)
-    marker_key = f"{target.raw_prefix}/{MARKERS}/{object_id(key)}.json"
+    marker_key = f"{target.raw_prefix}/{MARKERS}/{ident}.json"
     previous = s3io.get_or_none(hook, target.bucket, marker_key)
-    old = json.loads(previous) if previous else None
+    where_marker = f"s3://{target.bucket}/{marker_key}"
+    old = s3io.json_object(previous, where_marker, ("etag", "rows")) if previous else None
     etag = str(s3io.client(hook).head_object(Bucket=target.bucket, Key=key)["ETag"]).strip('"')
     if old is not None and old["etag"] == etag:
         skipped = {"key": key, "etag": etag, "rows": old["rows"], "reason": "ingested already"}

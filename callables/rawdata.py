@@ -111,13 +111,13 @@ def previous_parts(hook: Any, bucket: str, raw_prefix: str, ds: str) -> set[str]
     """The files an earlier run of landing ``ds`` wrote (or was writing when it failed), from its
     manifest (or from a marker of the first layout, which listed them itself)."""
     keys = run_keys(raw_prefix, ds)
-    if s3io.get_or_none(hook, bucket, keys.manifest) is not None:
-        where, parts = keys.manifest, s3io.get_json(hook, bucket, keys.manifest, ("parts",))
-    elif s3io.get_or_none(hook, bucket, keys.marker) is not None:
-        where, parts = keys.marker, s3io.get_json(hook, bucket, keys.marker, ("parts",))
+    for where in (keys.manifest, keys.marker):  # one GET each, the newer layout first
+        data = s3io.get_or_none(hook, bucket, where)
+        if data is not None:
+            break
     else:
         return set()
-    listed = parts["parts"]
+    listed = s3io.json_object(data, f"s3://{bucket}/{where}", ("parts",))["parts"]
     if not isinstance(listed, dict | list):
         raise s3io.CorruptObjectError(f"s3://{bucket}/{where}: 'parts' is not a list of keys")
     foreign = sorted(str(k) for k in listed if not own_part(k, raw_prefix, ds))

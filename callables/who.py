@@ -213,7 +213,8 @@ def process_country(
 
 
 def expected_input(arguments: dict[str, Any]) -> str:
-    """Where a task's (rendered) arguments make :func:`process_country` read the WHO file."""
+    """Where a task's (rendered) arguments make :func:`process_country` (or
+    :func:`callables.who_split.split_countries`, same argument) read the WHO file."""
     return s3io.join_key(arguments["source_key"])
 
 

@@ -220,10 +220,5 @@ def country_from_split(
     return who.write_country_outputs(hook, bucket, rows, rows_key, summary_key, ds)
 
 
-def expected_input(arguments: dict[str, Any]) -> str:
-    """Where a task's (rendered) arguments make :func:`split_countries` read the WHO file."""
-    return s3io.join_key(arguments["source_key"])
-
-
 # What dagforge reads of this module: where a task reads its input (dagforge run, the demo).
-INPUTS = {"split_countries": expected_input}
+INPUTS = {"split_countries": who.expected_input}

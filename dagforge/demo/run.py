@@ -44,12 +44,6 @@ class DemoResult:
     missing_outputs: list[str] = field(default_factory=list)
     import_errors: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def ok(self) -> bool:
-        return bool(self.runs) and not report.failure_reasons(
-            self.import_errors, self.runs, self.missing_outputs
-        )
-
 
 def run_demo(options: DemoOptions, progress: Progress) -> DemoResult:
     """Run the whole demo; everything it starts is stopped before it returns."""

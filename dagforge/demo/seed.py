@@ -25,7 +25,6 @@ LOCAL_PROFILE = "local"
 # The Airflow Variable naming the data bucket the configs read, and its environment variable.
 BUCKET_KEY = "dagforge_data_bucket"
 BUCKET_VARIABLE = f"AIRFLOW_VAR_{BUCKET_KEY.upper()}"
-LANDING_PREFIX = "landing"
 # The logical date the local runner's smoke run triggers (its landings are seeded for it).
 SMOKE_DATE = date(2024, 3, 5)
 Progress = Callable[[str], None]
