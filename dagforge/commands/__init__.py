@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, cast
 
@@ -56,5 +55,3 @@ COMMANDS = (
     Command("sample-data", "sample_data", "write WHO-format sample data (with the real traps)"),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
-
-Runner = Callable[[argparse.Namespace], int]

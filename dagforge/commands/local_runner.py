@@ -21,8 +21,8 @@ from dagforge.mwaa.limits import (
     ENVIRONMENT_NAME_PATTERN,
 )
 from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
-from dagforge.mwaa.runnerstate import RUNNER_JSON
 from dagforge.mwaa.smoke import smoke
+from dagforge.settings import LOCAL_RUNNER_HOME, RUNNER_FILE
 
 DOCKER_SCRIPT = Path("tools") / "mwaa-docker-runner.sh"
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     _stop_on_signals()
     options = RunnerOptions(
         project,
-        (args.home or project / ".dagforge" / "local-runner").resolve(),
+        (args.home or project / LOCAL_RUNNER_HOME).resolve(),
         args.host,
         args.port,
         args.s3_port,
@@ -166,7 +166,7 @@ def _serve(options: RunnerOptions, timeout: float) -> int:
             f"{options.password})\nDAGs folder: {runner.dags}\nlocal S3: {runner.s3.endpoint_url} "
             f"(bucket {options.bucket})\nMWAA InvokeRestApi: {runner.invoke_url} (environment "
             f"{options.environment_name})\n"
-            f"components, PIDs and logins: {options.home / RUNNER_JSON}\n"
+            f"components, PIDs and logins: {options.home / RUNNER_FILE}\n"
             "Ctrl-C stops everything.",
             flush=True,
         )

@@ -34,7 +34,7 @@ def start_backends(runner: Runner, progress: Progress) -> dict[str, str]:
     localpostgres.init(pg)
     runner.postgres = pg
     proc = runner.group.start(topology.postgres_component(pg))
-    waited = _wait(lambda: localpostgres.accepting(pg), runner, "postgres", POSTGRES_TIMEOUT)
+    waited = wait_for(lambda: localpostgres.accepting(pg), runner, "postgres", POSTGRES_TIMEOUT)
     localpostgres.create_database(pg)
     progress(
         f"postgres up: pid {proc.pid}, {pg.host}:{pg.port}, data in {pg.data} ({waited:.0f} s)"
@@ -74,8 +74,8 @@ def wait_up(runner: Runner, name: str, timeout: float) -> float:
     """Wait until a (re)started component is up again; the seconds it took."""
     if name == "postgres" and runner.postgres is not None:
         pg = runner.postgres
-        return _wait(lambda: localpostgres.accepting(pg), runner, name, timeout)
-    return _wait(lambda: _up(runner, name, runner.api().health()), runner, name, timeout)
+        return wait_for(lambda: localpostgres.accepting(pg), runner, name, timeout)
+    return wait_for(lambda: _up(runner, name, runner.api().health()), runner, name, timeout)
 
 
 def _up(runner: Runner, name: str, health: dict[str, Any] | None) -> bool:
@@ -103,7 +103,8 @@ def _check(runner: Runner, pending: list[str], started: float, timeout: float) -
         raise LocalRunnerError(f"not up within {timeout:.0f} s: {', '.join(pending)}\n{tails}")
 
 
-def _wait(check: Callable[[], bool], runner: Runner, name: str, timeout: float) -> float:
+def wait_for(check: Callable[[], bool], runner: Runner, name: str, timeout: float) -> float:
+    """Poll ``check`` until true; fails with the log tail when ``name`` exits or time is up."""
     started = time.monotonic()
     while not check():
         _check(runner, [name], started, timeout)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dagforge.api.client import AirflowClient
+from dagforge.api.local import LocalTransport
 from dagforge.demo import sampledata
 from dagforge.demo.s3local import LOOPBACK, LocalS3, free_port, moto_server
 from dagforge.demo.seed import BUCKET_VARIABLE, Progress, Samples, runner_dates, seed
@@ -110,6 +111,7 @@ class Runner:
     postgres: LocalPostgres | None = None
     supervisor: Supervisor | None = None  # restarts what exits on its own, once all are up
     invoke_port: int = 0
+    _transport: LocalTransport | None = field(default=None, repr=False)
     _api: ApiClient | None = field(default=None, repr=False)
 
     @property
@@ -125,15 +127,25 @@ class Runner:
         return self.group.procs
 
     def api(self) -> ApiClient:
-        """Raw calls for the runner's own bring-up and batches (health, paths as written); one
-        client (one connection pool) per runner."""
+        """Raw calls for the runner's own bring-up and batches (health, paths as written)."""
         if self._api is None:
-            self._api = ApiClient(self.url, self.options.user, self.options.password)
+            self._api = ApiClient(self.url, self._local())
         return self._api
 
     def client(self) -> AirflowClient:
         """The operating client (:mod:`dagforge.api`), as the CLI and the smoke run use it."""
-        return runner_api.client(self.url, self.options.user, self.options.password)
+        return AirflowClient(self._local())
+
+    def _local(self) -> LocalTransport:
+        """One transport (one connection pool, one sign-in) for every client of this runner."""
+        if self._transport is None:
+            self._transport = LocalTransport(self.url, self.options.user, self.options.password)
+        return self._transport
+
+    def close_clients(self) -> None:
+        for closing in (self._api, self._transport):
+            if closing is not None:
+                closing.close()
 
     def log_tail(self, component: str, lines: int = 40) -> str:
         return self.group.log_tail(component, lines)
@@ -213,8 +225,7 @@ def stop(runner: Runner, progress: Progress, grace: float = 20) -> None:
     """Stop the Airflow components, then the metadata DB they write to (SIGTERM, then SIGKILL what
     is left after ``grace`` seconds)."""
     runner.group.hold_all()
-    if runner._api is not None:
-        runner._api.close()
+    runner.close_clients()
     procs = runner.processes
     stop_all({n: p for n, p in procs.items() if n != "postgres"}, grace)
     stop_all({n: p for n, p in procs.items() if n == "postgres"}, grace)

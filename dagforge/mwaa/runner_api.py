@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dagforge.api import sync
 from dagforge.api.client import AirflowClient
-from dagforge.api.local import LocalTransport
 from dagforge.demo.s3local import free_port
 from dagforge.demo.seed import BUCKET_KEY, LOCAL_PROFILE, Progress
-from dagforge.errors import ApiError, LocalRunnerError
+from dagforge.mwaa import bringup
 from dagforge.mwaa.components import Component
 from dagforge.mwaa.invoke_api import SETTINGS_ENV, botocore_env
 from dagforge.project import load_variables_file
@@ -27,21 +25,6 @@ if TYPE_CHECKING:
     from dagforge.mwaa.localrunner import Runner
 
 INVOKE_COMPONENT = "invoke-rest-api"
-
-
-def client(url: str, user: str, password: str) -> AirflowClient:
-    return AirflowClient(LocalTransport(url, user, password))
-
-
-def healthy(url: str) -> bool:
-    """Whether the API server answers its (unauthenticated) version endpoint."""
-    transport = LocalTransport(url, "", "", timeout=5)
-    try:
-        return bool(transport.airflow_version())
-    except ApiError:
-        return False
-    finally:
-        transport.close()
 
 
 def listening(host: str, port: int) -> bool:
@@ -70,8 +53,8 @@ def apply_local_profile(project: Path, api: AirflowClient, bucket: str) -> str:
     changes = sync.pending(sync.plan(declared, LOCAL_PROFILE, api))
     sync.apply(declared, changes, api)
     keys = [change.key for change in changes]
-    if api.variables.get(BUCKET_KEY).value != bucket:  # --bucket wins over the profile
-        api.variables.set(BUCKET_KEY, bucket)
+    # --bucket wins over the profile (which may not declare the bucket at all)
+    if api.variables.set(BUCKET_KEY, bucket) != "unchanged":
         keys.append(f"{BUCKET_KEY}={bucket}")
     said = ", ".join(keys) or "nothing to change"
     return f"Variables: profile {LOCAL_PROFILE} of {path.name} applied ({said})"
@@ -93,13 +76,9 @@ def start_invoke_api(runner: Runner, progress: Progress, timeout: float = 30) ->
     proc = runner.group.start(
         Component(INVOKE_COMPONENT, tuple(invoke_command()), invoke_env(settings))
     )
-    started = time.monotonic()
-    while not listening(options.host, runner.invoke_port):
-        if proc.poll() is not None or time.monotonic() - started > timeout:
-            raise LocalRunnerError(
-                f"the InvokeRestApi endpoint did not answer:\n{runner.log_tail(INVOKE_COMPONENT)}"
-            )
-        time.sleep(0.2)
+    bringup.wait_for(
+        lambda: listening(options.host, runner.invoke_port), runner, INVOKE_COMPONENT, timeout
+    )
     progress(f"{INVOKE_COMPONENT} up: pid {proc.pid}, {runner.invoke_url}")
     progress(apply_local_profile(options.project_dir, runner.client(), options.bucket))
 

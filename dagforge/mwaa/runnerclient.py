@@ -21,17 +21,15 @@ EXECUTION_WARMUP_TIMEOUT = 60.0  # the execution API is built on its first reque
 
 
 class ApiClient:
-    """The Airflow 3 REST API (``/api/v2``) of a local runner, as its Admin user."""
+    """The Airflow 3 REST API (``/api/v2``) of a local runner, as its Admin user, over the
+    runner's transport; health probes (no login) over a connection pool of their own."""
 
-    def __init__(self, url: str, user: str, password: str) -> None:
-        self.url = url
-        self._transport = LocalTransport(url, user, password)
+    def __init__(self, url: str, transport: LocalTransport) -> None:
+        self._transport = transport  # shared with the runner's AirflowClient, which closes it
+        self._probes = httpx.Client(base_url=url)
 
     def close(self) -> None:
-        self._transport.close()
-
-    def healthy(self) -> bool:
-        return self.health() is not None
+        self._probes.close()
 
     def health(self) -> dict[str, Any] | None:
         """``/api/v2/monitor/health`` (the metadata DB and each heartbeat), or None if no answer."""
@@ -64,7 +62,7 @@ class ApiClient:
     def _probe(self, path: str, timeout: float) -> Any:
         """An unauthenticated GET: its JSON, or None while the server does not answer it."""
         try:
-            response = httpx.get(self.url + path, timeout=timeout)
+            response = self._probes.get(path, timeout=timeout)
             return response.json() if response.is_success and response.content else None
         except (httpx.HTTPError, ValueError):  # no answer yet, or not JSON (not the API server)
             return None

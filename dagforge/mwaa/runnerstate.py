@@ -17,8 +17,6 @@ from dagforge.settings import RUNNER_FILE
 if TYPE_CHECKING:
     from dagforge.mwaa.localrunner import Runner
 
-RUNNER_JSON = RUNNER_FILE
-
 
 def record(runner: Runner) -> dict[str, Any]:
     """The runner as plain data: its topology, each component with its PID and log file (and in
@@ -42,7 +40,7 @@ def record(runner: Runner) -> dict[str, Any]:
 
 def write(runner: Runner) -> Path:
     """Write ``runner.json``, readable by this user only (it holds the login)."""
-    path = runner.options.home / RUNNER_JSON
+    path = runner.options.home / RUNNER_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(json.dumps(record(runner), indent=2, sort_keys=True) + "\n")
@@ -51,5 +49,5 @@ def write(runner: Runner) -> Path:
 
 
 def read(home: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((home / RUNNER_JSON).read_text())
+    data: dict[str, Any] = json.loads((home / RUNNER_FILE).read_text())
     return data
