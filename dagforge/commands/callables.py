@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from dagforge.commands._options import add_project_dir
+
 DOCS = Path("docs") / "callables-reference.md"
 
 
@@ -25,9 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="an allowed package (repeatable; default: the project policy's callable_packages, "
         "else callables)",
     )
-    parser.add_argument(
-        "--project-dir", type=Path, default=Path.cwd(), help="repository root (default: .)"
-    )
+    add_project_dir(parser)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--markdown", action="store_true", help=f"print the Markdown reference ({DOCS})"

@@ -20,13 +20,13 @@ from typing import Any
 
 import yaml
 
+from dagforge.api.models import FINISHED
 from dagforge.errors import LocalRunnerError
 from dagforge.mwaa.runnerclient import ApiClient
 from dagforge.settings import CONFIGS_DIR_NAME, DEFAULTS_NAMES
 
 PROJECT_FOLDERS = ("dags", CONFIGS_DIR_NAME, "callables", "dagforge", "schemas", "requirements")
 
-FINISHED = ("success", "failed")
 # What a briefly unavailable API looks like (a database restart answers 5xx, a restart refuses).
 TRANSIENT = (LocalRunnerError, ConnectionError, TimeoutError, OSError)
 

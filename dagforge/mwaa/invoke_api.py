@@ -118,8 +118,7 @@ class InvokeRestApi:
             return _answer(504, {"detail": f"Airflow did not answer within 10 s: {exc.detail}"})
         except ApiError as exc:
             return error(500, "InternalServerException", {"message": exc.detail})
-        if json_size(reply.body) > INVOKE_REST_API_MAX_BYTES:
-            size = json_size(reply.body)
+        if (size := json_size(reply.body)) > INVOKE_REST_API_MAX_BYTES:
             return _answer(502, {"detail": f"the answer is {size} bytes, over 6 MB"})
         return _answer(reply.status, reply.body)
 

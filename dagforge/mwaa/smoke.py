@@ -147,8 +147,9 @@ def _check_import_errors(api: AirflowClient) -> None:
 
 
 def _finished(api: AirflowClient, result: SmokeResult, dag_id: str) -> bool:
-    result.states[dag_id] = api.run(dag_id, result.run_id).state
-    return result.states[dag_id] in ("success", "failed")
+    run = api.run(dag_id, result.run_id)
+    result.states[dag_id] = run.state
+    return run.finished
 
 
 def _check_output(runner: Runner, dag_id: str) -> str:
