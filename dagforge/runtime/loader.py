@@ -133,7 +133,7 @@ def _load(target: MutableMapping[str, Any], configs: Path, strict: bool) -> Load
         return _build_one(target, decision, policy, dag_id, task_id)
     _log(decision.problems)
     outcome = LoadOutcome(how, problems=list(decision.problems))
-    _build(target, outcome, decision.accepted, policy)
+    _build(target, outcome, decision.accepted, policy, strict=strict)
     _show_broken(target, outcome, decision.broken)
     return outcome
 
@@ -188,8 +188,12 @@ def _build(
     dags: list[ExpandedDag],
     policy: Policy,
     requested: Sequence[str] = (),
+    *,
+    strict: bool = False,
 ) -> None:
-    built = build_dags(dags, isolate=True, policy=policy)
+    """Build ``dags``; one dag-factory refuses becomes a stand-in, or fails the import when
+    ``strict``."""
+    built = build_dags(dags, isolate=True, strict=strict, policy=policy)
     target.update(built.dags)
     outcome.built = sorted(built.dags)
     configs = {dag.dag_id: dag for dag in dags}

@@ -131,6 +131,20 @@ def test_strict_mode_fails_the_import(project: Path, monkeypatch: pytest.MonkeyP
     assert result.dags == {}
 
 
+def test_strict_mode_fails_the_import_when_dag_factory_refuses_a_dag(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Valid for every check, refused by Airflow when the task is built (pool_slots: 0).
+    (project.parent / "dagfactory_configs" / "slots.yml").write_text(
+        PLAIN.format(dag_id="slots_dag", schedule_key="schedule", runs=1) + "      pool_slots: 0\n"
+    )
+    monkeypatch.setenv(settings.STRICT_ENV, "true")
+    result = _import(project)
+    [error] = result.errors.values()
+    assert "pool slots" in error.lower()
+    assert result.dags == {}
+
+
 def test_a_dag_that_fails_to_build_becomes_visible(project: Path) -> None:
     # Valid for the schema (an integer), refused by Airflow when the task is built.
     (project.parent / "dagfactory_configs" / "slots.yml").write_text(
