@@ -13,7 +13,8 @@ from typing import Literal
 from dagforge.api.client import AirflowClient
 from dagforge.errors import UsageError
 from dagforge.language.hints import did_you_mean
-from dagforge.language.variables import VariablesFile, looks_secret
+from dagforge.language.variables import VariablesFile
+from dagforge.secrets import sensitive
 
 Action = Literal["create", "update", "delete", "unchanged", "skip"]
 CHANGES: tuple[Action, ...] = ("create", "update", "delete")
@@ -47,7 +48,7 @@ class Change:
 
 def _masked(key: str, value: str | None) -> str | None:
     """A value as shown: never one Airflow would mask (the key looks secret)."""
-    return "***" if value is not None and looks_secret(key) else value
+    return "***" if value is not None and sensitive(key) else value
 
 
 def _shown(key: str, value: str | None) -> str:

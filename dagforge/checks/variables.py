@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dagforge.checks.schema_errors import translate, unique
 from dagforge.language.hints import did_you_mean
-from dagforge.language.variables import looks_secret, secret_hint, validator
+from dagforge.language.variables import secret_hint, validator
 from dagforge.load import Document
 from dagforge.problems import Problem
+from dagforge.secrets import sensitive
 
 
 def variables_file_problems(doc: Document) -> list[Problem]:
@@ -30,7 +31,7 @@ def _entry_problems(
 ) -> list[Problem]:
     path = ("variables", key)
     has_value = "value" in entry or "values" in entry
-    if entry.get("secret") is True or (looks_secret(key) and has_value):
+    if entry.get("secret") is True or (sensitive(key) and has_value):
         return _secret_problems(doc, key, entry) if has_value else []
     if "value" in entry and "values" in entry:
         return [

@@ -22,22 +22,6 @@ from dagforge.settings import SCHEMAS_DIR
 
 SCHEMA_FILE = "variables.schema.json"
 SECRETS_PREFIX = "airflow/variables"  # MWAA's SecretsManagerBackend default variables_prefix
-# The words Airflow masks in a Variable's key (its DEFAULT_SENSITIVE_FIELDS): a value under such a
-# key is a secret, and Airflow itself treats it as one.
-SECRET_WORDS = (
-    "access_token",
-    "api_key",
-    "apikey",
-    "authorization",
-    "passphrase",
-    "passwd",
-    "password",
-    "private_key",
-    "secret",
-    "token",
-    "keyfile_dict",
-    "service_account",
-)
 
 
 @dataclass(frozen=True)
@@ -60,12 +44,6 @@ class VariablesFile:
     def for_profile(self, profile: str) -> dict[str, Declared]:
         """The Variables that have a value in ``profile`` (secrets never do)."""
         return {k: d for k, d in self.variables.items() if profile in d.values}
-
-
-def looks_secret(key: str) -> bool:
-    """Whether Airflow would mask a Variable named ``key``."""
-    lowered = key.lower()
-    return any(word in lowered for word in SECRET_WORDS)
 
 
 def stored(value: Any) -> str:

@@ -24,6 +24,13 @@ def test_a_secret_looking_key_with_a_value_is_refused() -> None:
     assert "airflow/variables/partner_api_key" in problem.hint and "secret: true" in problem.hint
 
 
+@pytest.mark.parametrize("key", ["warehouse_dsn", "slack_webhook_url", "db_connection_string"])
+def test_every_key_airflow_masks_is_a_secret_here_too(key: str) -> None:
+    """variables.yml and the masking of problems share Airflow's list of sensitive words."""
+    text = f"profiles: [dev]\nvariables:\n  {key}:\n    value: abc123\n"
+    assert problems(text) == ["variable-secret-value@4"]
+
+
 def test_a_secret_declared_as_such_has_no_value_and_passes() -> None:
     text = "profiles: [dev]\nvariables:\n  partner_api_key:\n    secret: true\n"
     assert problems(text) == []
