@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from dagforge.checks.operator_lookup import lookup
+from dagforge.envvars import expand_env
 from dagforge.expand import ExpandedDag, dag_ids
 from dagforge.language.keys import CALLABLE_ARGS, RESERVED_DAG_PREFIX
 from dagforge.language.patterns import valid_id
@@ -65,6 +66,7 @@ def _defined_ids(path: Path, name: str, configs: Path) -> set[str]:
     text = refused(path, configs, name) or read_text(path, name)
     if isinstance(text, Problem) or deepest_line(text):
         return set()
+    text = expand_env(text).text  # as the decision read it (and as dag-factory reads a file)
     try:
         return set(dag_ids(yaml.load(text, Loader=SafeLoader)))  # noqa: S506  (a safe loader)
     except yaml.YAMLError:

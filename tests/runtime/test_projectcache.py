@@ -205,3 +205,15 @@ def test_variables_yml_is_part_of_the_decision_and_of_the_key(dags: Path) -> Non
     refused, how = _load(dags)
     assert how == "full" and "dagforge-error" in refused["d_x"].tags
     assert "variable-undeclared" in refused["d_x"].description
+
+
+def test_a_dag_id_made_from_an_environment_variable_is_served_from_the_cache(
+    dags: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-check of a cached entry reads the configs as the decision did, $VARS expanded."""
+    monkeypatch.setenv("DF_ENV", "prod")
+    configs = dags.parent / "dagfactory_configs"
+    (configs / "c.yml").write_text((configs / "c.yml").read_text().replace("d_x:", "d_${DF_ENV}:"))
+    first, how = _load(dags)
+    again, how_again = _load(dags)
+    assert (how, how_again) == ("full", "cache") and list(first) == list(again) == ["d_prod"]
