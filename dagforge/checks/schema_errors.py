@@ -12,7 +12,6 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from dagforge.checks.document import misspelled_sections
 from dagforge.checks.schedule_form import schedule_problem
 from dagforge.checks.schema_words import (
     CALLBACK_HINT,
@@ -78,9 +77,6 @@ def schema_problems(
     problems = [
         p for error in errors for p in translate(doc, error, policy) if p.path not in tagged
     ]
-    if definition is None:  # what the schema says about a "DAG" that is a typo of a section
-        hidden = tuple(f"{p.path}." for p in misspelled_sections(doc))
-        problems = [p for p in problems if not f"{p.path}.".startswith(hidden)]
     return unique(without_typo_echoes(problems))
 
 
