@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dagforge.expand import ExpandedDag
@@ -75,21 +75,24 @@ def decide(project: ProjectResult) -> Decision:
             decision.broken.extend(_broken_file(result, _relative(result, project)))
     accepted = {dag.dag_id for dag in decision.accepted}
     taken = accepted | decision.broken_ids()
-    decision.broken.extend(b for b in _twice(project, twice) if b.dag_id not in taken)
+    decision.broken.extend(b for b in _twice(twice) if b.dag_id not in taken)
     decision.broken = _first_per_id(decision.broken, accepted)
     return decision
 
 
-def _duplicates(project: ProjectResult) -> set[str]:
-    counts = Counter(dag.dag_id for result in project.files for dag in result.dags)
-    return {dag_id for dag_id, count in counts.items() if count > 1}
+def _duplicates(project: ProjectResult) -> dict[str, list[ExpandedDag]]:
+    """Every dag_id defined more than once, with its definitions in project order."""
+    by_id: dict[str, list[ExpandedDag]] = defaultdict(list)
+    for dag in (dag for result in project.files for dag in result.dags):
+        by_id[dag.dag_id].append(dag)
+    return {dag_id: dags for dag_id, dags in by_id.items() if len(dags) > 1}
 
 
-def _twice(project: ProjectResult, twice: set[str]) -> list[Broken]:
+def _twice(twice: dict[str, list[ExpandedDag]]) -> list[Broken]:
     """One stand-in per dag_id defined more than once, naming every place it is defined."""
     result = []
-    for dag_id in sorted(twice):
-        origins = [d.origin for r in project.files for d in r.dags if d.dag_id == dag_id]
+    for dag_id, dags in sorted(twice.items()):
+        origins = [d.origin for d in dags]
         places = ", ".join(origin.describe() for origin in origins)
         problem = Problem(
             file=origins[-1].file,
@@ -99,9 +102,7 @@ def _twice(project: ProjectResult, twice: set[str]) -> list[Broken]:
             message=f"dag_id '{dag_id}' is defined {len(origins)} times: {places}",
             hint="rename all but one of them; dag_ids must be unique across the project",
         )
-        tasks = [
-            t for r in project.files for d in r.dags if d.dag_id == dag_id for t in task_ids(d)
-        ]
+        tasks = [t for d in dags for t in task_ids(d)]
         result.append(Broken(dag_id, origins[-1].file, [problem], list(dict.fromkeys(tasks))))
     return result
 
