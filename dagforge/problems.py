@@ -29,7 +29,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
-            raise ValueError(f"unknown problem code {self.code!r}: add it to dagforge/codes.py")
+            raise ValueError(f"unknown problem code {self.code!r}: add it to dagforge/codes/")
         if not self.severity:
             object.__setattr__(self, "severity", default_severity(self.code))
 

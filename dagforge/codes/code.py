@@ -18,7 +18,3 @@ class Code:
     example: str = ""
     hint: str = ""  # what the hint says, in short
     severity: Severity = "error"
-
-    @property
-    def anchor(self) -> str:
-        return f"docs/config-language.md#{self.code}"

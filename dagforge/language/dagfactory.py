@@ -54,13 +54,6 @@ DAG_NO_EFFECT = {
 }
 # Keys dag-factory 1.1 still translates, with the key to write instead.
 DAG_DEPRECATED = {"concurrency": "max_active_tasks"}
-# Keys dag-factory 1.1 refuses (or passes to an Airflow 3 that refuses them).
-DAG_REFUSED = {
-    "schedule_interval": "dag-factory 1.1 refuses `schedule_interval` on Airflow 3: write "
-    "`schedule:`",
-    "timetable": "Airflow 3's DAG has no `timetable` argument: write the timetable under "
-    "`schedule:` (`schedule: {__type__: airflow.timetables...}`)",
-}
 # default_args keys dag-factory reads itself (the zone of default_args.start_date/end_date).
 DEFAULT_ARGS_OWN = ("timezone",)
 
@@ -96,7 +89,6 @@ TASK_SYSTEM = (
     "partial",
     "variables_as_arguments",
 )
-TASK_GROUP_SYSTEM = ("dependencies", "parent_group_name", "group_name")
 # TaskFlow decorators dag-factory 1.1 imports (any other dotted path is refused).
 DECORATORS = ("airflow.sdk.task", "airflow.sdk.definitions.decorators.task")
 DECORATOR_ALIASES = {"airflow.decorators.task": "airflow.sdk.task"}

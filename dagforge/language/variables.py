@@ -9,7 +9,6 @@ the repository. A value that is not text is stored as JSON, as ``var.json`` read
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,10 +86,3 @@ def secret_hint(key: str) -> str:
         f"store it in AWS Secrets Manager as {SECRETS_PREFIX}/{key} (MWAA's secrets backend "
         "reads it there) and write `secret: true` here instead of a value"
     )
-
-
-_READ = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-def is_variable_key(text: str) -> bool:
-    return bool(_READ.match(text))
