@@ -23,7 +23,7 @@ from dagforge.checks.instances import check_instances
 from dagforge.checks.operators import check_operators
 from dagforge.checks.schema_errors import schema_problems
 from dagforge.checks.taskflow import check_taskflow
-from dagforge.checks.templates import check_logical_date, check_variable_reads
+from dagforge.checks.templates import check_templates
 from dagforge.checks.untrusted import untrusted_commands
 from dagforge.checks.values import check_values
 from dagforge.checks.where import Finding
@@ -77,14 +77,6 @@ def _taskflow(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
     return check_taskflow(dag, file.policy)
 
 
-def _variables(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
-    return check_variable_reads(file, dag)
-
-
-def _logical_date(file: FileContext, dag: ExpandedDag) -> Iterable[Finding]:
-    return check_logical_date(dag)
-
-
 CHECKS: tuple[Check, ...] = (
     FileCheck("schema", _schema),
     FileCheck("sections", _sections),
@@ -97,8 +89,7 @@ CHECKS: tuple[Check, ...] = (
     DagCheck("dag-keys", _dag_keys),
     DagCheck("operators", _operators),
     DagCheck("callables", _callables),
-    DagCheck("variables", _variables),
-    DagCheck("logical-date", _logical_date),
+    DagCheck("templates", check_templates),
     DagCheck("untrusted", untrusted_commands),
     FileCheck("contracts", check_contracts),
     DagCheck("callbacks", _callbacks),

@@ -12,41 +12,38 @@ from dagforge.checks.base import FileContext
 from dagforge.checks.where import Finding
 from dagforge.expand import ExpandedDag
 from dagforge.language.hints import did_you_mean
-from dagforge.language.templates import LOGICAL_DATE_KEYS, reads_of, strings_at
+from dagforge.language.templates import LOGICAL_DATE_KEYS, reads_of
 from dagforge.language.variables import VariablesFile
+from dagforge.language.walk import strings_at
 from dagforge.load import JsonPath
 
 
-def check_logical_date(dag: ExpandedDag) -> list[Finding]:
-    """A warning per template that reads a logical-date key without a guard."""
+def check_templates(file: FileContext, dag: ExpandedDag) -> list[Finding]:
+    """One walk over the DAG's strings: a warning per logical-date key read without a guard, and
+    (when the project has a ``variables.yml``) an error per Variable read it does not declare."""
     findings: list[Finding] = []
     for path, text in strings_at(dag.config):
-        for name in reads_of(text)[1]:
-            findings.append(
-                Finding(
-                    dag=dag,
-                    cpath=path,
-                    code="logical-date-undefined",
-                    message=f"'{name}' is undefined in runs without a logical date (Airflow 3 "
-                    "runs triggered through the API or by an asset), and the task fails there",
-                    hint=f"write {{{{ {LOGICAL_DATE_KEYS[name]} }}}}: it is the logical date "
-                    "when there is one, else when the run was due",
-                )
+        variables, date_keys = reads_of(text)
+        findings.extend(_undefined_date(dag, path, name) for name in date_keys)
+        if file.variables is not None:
+            findings.extend(
+                _undeclared(dag, path, key, file.variables)
+                for key in variables
+                if key not in file.variables.variables
             )
     return findings
 
 
-def check_variable_reads(file: FileContext, dag: ExpandedDag) -> list[Finding]:
-    """An error per Variable read that ``variables.yml`` does not declare."""
-    if file.variables is None:
-        return []
-    declared = file.variables.variables
-    findings: list[Finding] = []
-    for path, text in strings_at(dag.config):
-        for key in reads_of(text)[0]:
-            if key not in declared:
-                findings.append(_undeclared(dag, path, key, file.variables))
-    return findings
+def _undefined_date(dag: ExpandedDag, path: JsonPath, name: str) -> Finding:
+    return Finding(
+        dag=dag,
+        cpath=path,
+        code="logical-date-undefined",
+        message=f"'{name}' is undefined in runs without a logical date (Airflow 3 runs triggered "
+        "through the API or by an asset), and the task fails there",
+        hint=f"write {{{{ {LOGICAL_DATE_KEYS[name]} }}}}: it is the logical date when there is "
+        "one, else when the run was due",
+    )
 
 
 def _undeclared(dag: ExpandedDag, path: JsonPath, key: str, variables: VariablesFile) -> Finding:

@@ -9,12 +9,12 @@ OPERATE_CODES: tuple[Code, ...] = (
     Code(
         "logical-date-undefined",
         "reads `ds` (or a key like it): undefined in Airflow 3 runs without a logical date",
-        "logical-date",
+        "templates",
         '`ds: "{{ ds }}"`',
         "`{{ (dag_run.logical_date or dag_run.run_after) | ds }}`",
         severity="warning",
     ),
-    Code("variable-undeclared", "reads a Variable `variables.yml` does not declare", "variables"),
+    Code("variable-undeclared", "reads a Variable `variables.yml` does not declare", "templates"),
     Code(
         "variable-secret-value",
         "a secret-looking Variable with a value",

@@ -8,14 +8,11 @@ Templates are parsed with Jinja's own parser (never rendered), so ``{{ var.value
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-
-from dagforge.load import JsonPath
 
 # Context keys Airflow 3 leaves undefined when a run has no logical date (runs triggered through
 # the API with ``logical_date: null`` and asset-triggered runs), with the expression that works
@@ -129,15 +126,3 @@ def reads_of(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if tree is None:
         return (), ()
     return tuple(variable_reads(tree)), tuple(unguarded_date_keys(tree))
-
-
-def strings_at(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
-    """Every string inside ``value`` with its path (mapping values and list items)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings_at(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from strings_at(item, (*path, index))

@@ -96,11 +96,16 @@ def map_groups(
 
 def strings_in(value: Any) -> Iterator[str]:
     """Every string inside ``value`` (mapping values and list items, recursively)."""
+    return (text for _, text in strings_at(value))
+
+
+def strings_at(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every string inside ``value`` with its path (mapping values and list items)."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from strings_in(item)
+        for key, item in value.items():
+            yield from strings_at(item, (*path, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
+        for index, item in enumerate(value):
+            yield from strings_at(item, (*path, index))
