@@ -31,7 +31,8 @@ ALLOWED = {
     "runtime": STAGES | {"build"},
     "loader": {"runtime"},
     "reporters": BASE,
-    "tools": STAGES | {"build"},  # tools.compare builds with dagforge beside plain dag-factory
+    # tools.compare builds with dagforge beside plain dag-factory; reporters draws their tables
+    "tools": STAGES | {"build", "reporters"},
     "api": STAGES | {"mwaa.limits"},
     "events": BASE | {"api"},
     "mwaa": STAGES | {"build", "runtime", "api", "demo.s3local", "demo.sampledata", "demo.seed"},

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dagforge.project import ProjectResult
+from dagforge.reporters import columns
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,7 @@ def describe_text(info: TemplateInfo) -> str:
     lines += [f"  dag_id: {info.dag_id}", "", "parameters:"]
     rows = [("name", "type", "pattern / allowed", "description", "example")]
     rows += [(p.name, p.type, p.rule, p.description, p.example) for p in info.parameters]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines += [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    lines += ["  " + line for line in columns(rows[0], rows[1:]).splitlines()]
     lines += ["", f"instances ({len(info.instances)}):"]
     width = max((len(dag_id) for dag_id, _ in info.instances), default=0)
     lines += [f"  {dag_id:<{width}}  {where}" for dag_id, where in info.instances]

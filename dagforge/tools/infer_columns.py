@@ -116,8 +116,9 @@ def guess_column(
     if kind == "string":  # a number or date column with NA, -, null words in it?
         words = tuple(sorted({c for c in present if c in null_words}))
         rest = [c for c in present if c not in words]
-        if words and rest and guess_type(rest, delimiter)[0] != "string":
-            kind, options, reason = guess_type(rest, delimiter)
+        retyped = guess_type(rest, delimiter) if words and rest else None
+        if retyped is not None and retyped[0] != "string":
+            kind, options, reason = retyped
             nulls, reason = words, f"{reason}; {', '.join(words)} read as empty"
     empty = len(cells) - len(present) + sum(1 for c in present if c in nulls)
     name = snake_case(header, index)
