@@ -110,8 +110,8 @@ def parse_columns(text: str | Mapping[str, str]) -> tuple[list[Column], list[Iss
         text = "\n".join(f"{name}: {spec}" for name, spec in text.items())
     columns: list[Column] = []
     issues: list[Issue] = []
-    for line, item in _items(str(text)):
-        column, found = _column(item)
+    for index, (line, item) in enumerate(_items(str(text))):
+        column, found = _column(item, index)
         issues += [Issue("columns", line, *finding) for finding in found]
         if column is not None and any(c.name == column.name for c in columns):
             issues.append(Issue("columns", line, "value", f"column '{column.name}' twice"))
@@ -121,12 +121,19 @@ def parse_columns(text: str | Mapping[str, str]) -> tuple[list[Column], list[Iss
     return columns, issues
 
 
-def _column(item: str) -> tuple[Column | None, list[tuple[str, str, str]]]:
+def snake_case(header: str, index: int) -> str:
+    """A raw column name for the ``index``-th header: lower_snake_case, never starting with a
+    digit."""
+    name = re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+    return name if name and not name[0].isdigit() else f"c{index + 1}_{name}".rstrip("_")
+
+
+def _column(item: str, index: int) -> tuple[Column | None, list[tuple[str, str, str]]]:
     name, colon, rest = (part.strip() for part in item.partition(":"))
     if not colon or not rest:
         return None, [("value", f"'{item}' is not 'name: type'", "e.g. 'amount: float64'")]
     if not _NAME.fullmatch(name):
-        snake = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "column"
+        snake = snake_case(name, index)
         hint = f'write {snake}: ... from="{name}" (raw column names are lower_snake_case)'
         return None, [("value", f"column name '{name}' is not lower_snake_case", hint)]
     try:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from callables.contract import Column
+from callables.contract import Column, snake_case
 from callables.values import FALSE, TRUE, converter
 
 DATE_FORMATS = (
@@ -40,12 +40,6 @@ class ColumnGuess:
     column: Column
     reason: str
     nulls: tuple[str, ...] = ()  # null words this column holds (``NA`` in a number column)
-
-
-def snake_case(header: str, index: int) -> str:
-    """A raw column name for a header: lower_snake_case, never starting with a digit."""
-    name = re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
-    return name if name and not name[0].isdigit() else f"c{index + 1}_{name}".rstrip("_")
 
 
 def _reads_all(values: Sequence[str], kind: str, fmt: str = "iso", decimal: str = ".") -> bool:

@@ -9,11 +9,11 @@ import zipfile
 
 import pytest
 
-from callables.contract import load_contract
+from callables.contract import load_contract, parse_columns, snake_case
 from callables.ingest import read_landed
 from dagforge.errors import UsageError
 from dagforge.tools.infer import Inferred, infer
-from dagforge.tools.infer_columns import guess_type, snake_case
+from dagforge.tools.infer_columns import guess_type
 from tests.conftest import REPO
 
 TRIPS = REPO / "samples" / "ingest_bike_trips" / "trips-2024.csv.gz"
@@ -144,3 +144,10 @@ def test_snake_case_names() -> None:
         "c3",
         "dauer_min",
     ]
+
+
+def test_a_contract_column_name_gets_the_same_suggestion_inference_makes() -> None:
+    """The suggestion itself must be a valid name: never one that starts with a digit."""
+    [issue] = parse_columns("1st Col: string")[1]
+    assert 'write c1_1st_col: ... from="1st Col"' in issue.hint
+    assert snake_case("1st Col", 0) == "c1_1st_col"
