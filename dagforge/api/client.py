@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from dagforge.api.failures import check_size, path_too_long, raise_for
+from dagforge.api.failures import check_size, not_found_hint, path_too_long, raise_for
 from dagforge.api.models import AssetEvent, DagRun, TaskState
 from dagforge.api.transport import Query, QueryValue, Reply, Transport, json_size
 from dagforge.api.variables import VariablesApi
@@ -210,12 +210,12 @@ class AirflowClient:
 
     def asset_event(self, uri: str, extra: dict[str, Any] | None = None) -> AssetEvent:
         """Record an event on the asset ``uri``: DAGs scheduled on it run."""
-        if self.major < 3:
-            body = {"dataset_uri": uri, "extra": extra or {}}
-            reply = self.call("POST", "/datasets/events", body=body, kind="asset", name=uri)
-            return AssetEvent.from_api(reply.body, uri)
-        body2 = {"asset_id": self.asset_id(uri), "extra": extra or {}}
-        reply = self.call("POST", "/assets/events", body=body2, kind="asset", name=uri)
+        body: dict[str, Any] = {"extra": extra or {}}
+        if self.major < 3:  # API v1 names the dataset by URI; v2 the asset by its id
+            path, body["dataset_uri"] = "/datasets/events", uri
+        else:
+            path, body["asset_id"] = "/assets/events", self.asset_id(uri)
+        reply = self.call("POST", path, body=body, kind="asset", name=uri)
         return AssetEvent.from_api(reply.body, uri)
 
     def asset_id(self, uri: str) -> int:
@@ -227,6 +227,9 @@ class AirflowClient:
             if asset["uri"] == uri:
                 self._asset_ids[uri] = int(asset["id"])
                 return self._asset_ids[uri]
-        missing = Reply(404, {"detail": f"no asset with URI '{uri}'"})
-        raise_for(self.transport, missing, "GET", "/assets", kind="asset", name=uri)
-        raise AssertionError("raise_for raises on a 404")
+        raise ApiNotFoundError(
+            ApiCall(self.target, "GET", "/assets"),
+            status=404,
+            detail=f"no asset with URI '{uri}'",
+            hint=not_found_hint("asset", uri),
+        )
