@@ -12,7 +12,6 @@ The environment name and region come from the caller, else from the usual AWS se
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from dagforge.api.transport import Query, Reply, json_size
@@ -25,9 +24,10 @@ from dagforge.errors import (
     TargetError,
 )
 from dagforge.mwaa.limits import (
-    ENVIRONMENT_NAME_PATTERN,
+    ENVIRONMENT_NAME_RULE,
     INVOKE_REST_API_MAX_PATH,
     INVOKE_REST_API_TIMEOUT,
+    valid_environment_name,
 )
 
 IAM_ACTION = "airflow:InvokeRestApi"
@@ -53,11 +53,8 @@ class MwaaTransport:
     max_path: int | None = INVOKE_REST_API_MAX_PATH
 
     def __init__(self, name: str, region: str | None = None, client: Any = None) -> None:
-        if not re.match(ENVIRONMENT_NAME_PATTERN, name):
-            raise TargetError(
-                f"'{name}' is not an MWAA environment name: a letter, then letters, digits, "
-                "'-' or '_' (at most 80)"
-            )
+        if not valid_environment_name(name):
+            raise TargetError(f"'{name}' is not an MWAA environment name: {ENVIRONMENT_NAME_RULE}")
         self.name = name
         self.client = client if client is not None else mwaa_client(region)
         self._version: str | None = None

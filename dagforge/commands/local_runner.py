@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
 import time
@@ -18,7 +17,8 @@ from dagforge.mwaa.invoke_api import DEFAULT_ENVIRONMENT
 from dagforge.mwaa.limits import (
     DEFAULT_ENV_CLASS,
     ENV_CLASS_WORKER_CONCURRENCY,
-    ENVIRONMENT_NAME_PATTERN,
+    ENVIRONMENT_NAME_RULE,
+    valid_environment_name,
 )
 from dagforge.mwaa.localrunner import RunnerOptions, all_parsed, docker_engine, running, wait_until
 from dagforge.mwaa.smoke import smoke
@@ -96,10 +96,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"refusing to listen on {args.host}: the local runner is for loopback only"
         )
-    if not re.match(ENVIRONMENT_NAME_PATTERN, args.environment_name):
+    if not valid_environment_name(args.environment_name):
         raise UsageError(
             f"--environment-name {args.environment_name!r} is not an MWAA environment name: "
-            "a letter, then up to 79 letters, digits, '-' or '_'"
+            + ENVIRONMENT_NAME_RULE
         )
     project = args.project_dir.resolve()
     # The smoke run drives the REST API of the Docker-free runner; the Docker path is interactive

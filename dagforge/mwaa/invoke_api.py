@@ -28,10 +28,10 @@ from dagforge.api.local import LocalTransport
 from dagforge.api.transport import json_size
 from dagforge.errors import ApiError, ApiTimeoutError
 from dagforge.mwaa.limits import (
-    ENVIRONMENT_NAME_PATTERN,
     INVOKE_REST_API_MAX_BYTES,
     INVOKE_REST_API_MAX_PATH,
     INVOKE_REST_API_TIMEOUT,
+    valid_environment_name,
 )
 
 SETTINGS_ENV = "DAGFORGE_INVOKE_API"
@@ -129,7 +129,7 @@ def _invalid(message: str) -> Response:
 
 def validate(call: Any, name: str) -> str:
     """What MWAA's request validation would refuse in ``call``, or ``""``."""
-    if not re.match(ENVIRONMENT_NAME_PATTERN, name):
+    if not valid_environment_name(name):
         return f"1 validation error detected: Value '{name}' at 'name' fails the pattern"
     if not isinstance(call, dict):
         return "the request body is not a JSON object"

@@ -7,6 +7,8 @@ environment class.
 
 from __future__ import annotations
 
+import re
+
 DAGBAG_IMPORT_TIMEOUT = 30  # seconds per DAG file: core.dagbag_import_timeout
 DAG_FILE_PROCESSOR_TIMEOUT = 50  # seconds: dag_processor.dag_file_processor_timeout
 MIN_FILE_PROCESS_INTERVAL = 30  # seconds between parses of one file
@@ -44,3 +46,8 @@ INVOKE_REST_API_TIMEOUT = 10.0  # seconds
 INVOKE_REST_API_MAX_BYTES = 6 * 1024 * 1024
 INVOKE_REST_API_MAX_PATH = 64
 ENVIRONMENT_NAME_PATTERN = r"^[a-zA-Z][0-9a-zA-Z_-]{0,79}$"
+ENVIRONMENT_NAME_RULE = "a letter, then up to 79 letters, digits, '-' or '_'"
+
+
+def valid_environment_name(name: str) -> bool:
+    return re.match(ENVIRONMENT_NAME_PATTERN, name) is not None
